@@ -1,0 +1,25 @@
+namespace Corrections.Registry.Entities;
+
+/// <summary>
+/// Every misclassification report ever received, bad ones included (with <see cref="RejectionReason"/>), keyed by the
+/// producer's idempotency key so a redelivery finds the row it already wrote.
+/// </summary>
+public sealed class Report
+{
+    public Guid ReportId { get; set; }
+    public required string ModelName { get; set; }
+    public int? ObservedVersion { get; set; }
+    public int PredictedLabel { get; set; }
+    public int CorrectLabel { get; set; }
+    public required string Source { get; set; }
+    public DateTimeOffset ObservedAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public float? Confidence { get; set; }
+    public int[]? InputShape { get; set; }
+
+    /// <summary>The input as received (float32 tensor or encoded image), kept so retraining can fold it back in.</summary>
+    public byte[]? InputPayload { get; set; }
+    public string? InputFormat { get; set; }
+    public ReportStatus Status { get; set; }
+    public string? RejectionReason { get; set; }
+}

@@ -1,0 +1,9 @@
+namespace Corrections.Registry.Entities;
+
+public enum ReportStatus
+{
+    Received,
+    Rejected,
+    Applied,
+    Backlogged,
+}

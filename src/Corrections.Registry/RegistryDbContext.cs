@@ -1,0 +1,67 @@
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Corrections.Registry;
+
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    public DbSet<RegisteredModel> Models => Set<RegisteredModel>();
+    public DbSet<ModelVersion> Versions => Set<ModelVersion>();
+    public DbSet<ModelAlias> Aliases => Set<ModelAlias>();
+    public DbSet<Promotion> Promotions => Set<Promotion>();
+    public DbSet<Report> Reports => Set<Report>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema("corrections");
+
+        modelBuilder.Entity<RegisteredModel>(model =>
+        {
+            model.ToTable("models");
+            model.HasIndex(m => m.Name).IsUnique();
+            model.Property(m => m.Name).HasMaxLength(MaxNameLength);
+            model.Property(m => m.Architecture).HasMaxLength(MaxNameLength);
+        });
+
+        modelBuilder.Entity<ModelVersion>(version =>
+        {
+            version.ToTable("model_versions");
+            // Numbers are allocated as head + 1: of two writers that built on the same head, the second loses the
+            // insert instead of silently forking the chain.
+            version.HasIndex(v => new { v.ModelId, v.Number }).IsUnique();
+            version.HasOne(v => v.Model).WithMany(m => m.Versions).HasForeignKey(v => v.ModelId);
+            version.HasOne(v => v.Parent).WithMany().HasForeignKey(v => v.ParentId).OnDelete(DeleteBehavior.Restrict);
+            version.Property(v => v.Kind).HasConversion<string>().HasMaxLength(16);
+            version.Property(v => v.Sha256).HasMaxLength(64).IsFixedLength();
+        });
+
+        modelBuilder.Entity<ModelAlias>(alias =>
+        {
+            alias.ToTable("model_aliases");
+            alias.HasKey(a => new { a.ModelId, a.Name });
+            alias.Property(a => a.Name).HasMaxLength(MaxNameLength);
+            alias.HasOne(a => a.Version).WithMany().HasForeignKey(a => a.VersionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Promotion>(promotion =>
+        {
+            promotion.ToTable("promotions");
+            promotion.HasIndex(p => new { p.ModelId, p.At });
+            promotion.Property(p => p.Alias).HasMaxLength(MaxNameLength);
+        });
+
+        modelBuilder.Entity<Report>(report =>
+        {
+            report.ToTable("reports");
+            report.HasKey(r => r.ReportId);
+            report.HasIndex(r => new { r.ModelName, r.ReceivedAt });
+            report.HasIndex(r => r.Status);
+            report.Property(r => r.ModelName).HasMaxLength(MaxNameLength);
+            report.Property(r => r.Source).HasMaxLength(MaxNameLength);
+            report.Property(r => r.InputFormat).HasMaxLength(16);
+            report.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        });
+    }
+
+    public const int MaxNameLength = 128;
+}
