@@ -1,0 +1,58 @@
+using System.ComponentModel;
+using Corrections.Cli.Console;
+using Corrections.Editing;
+using Corrections.Editing.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Corrections.Cli.Commands;
+
+public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-m|--model")]
+        [Description("Model file written by `corrections train`")]
+        public string Model { get; init; } = ".corrections/models/model.ctm";
+
+        [CommandOption("--data")]
+        [DefaultValue("fashion-mnist")]
+        public string Data { get; init; } = "fashion-mnist";
+
+        [CommandOption("-p|--protocol")]
+        [Description("paper, natural, sequential, generalization, or all")]
+        [DefaultValue("paper")]
+        public string Protocol { get; init; } = "paper";
+
+        [CommandOption("--edits")]
+        [DefaultValue(1000)]
+        public int Edits { get; init; } = 1000;
+
+        [CommandOption("--eval-subset")]
+        [Description("Paper protocol: measure drawdown on the first N test images (default: all)")]
+        public int? EvalSubset { get; init; }
+
+        [CommandOption("--seed")]
+        [DefaultValue(0L)]
+        public long Seed { get; init; }
+
+        [CommandOption("--json")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        using var model = EditableModel.Load(settings.Model);
+        using var test = DataSources.Load(settings.Data, DatasetSplit.Test);
+        var name = Path.GetFileNameWithoutExtension(settings.Model);
+        var protocols = settings.Protocol == "all" ? ProtocolRunner.All : settings.Protocol.Split(',');
+        var rows = ProtocolRunner.Run(name, model, test, protocols, settings.Edits, settings.EvalSubset, settings.Seed).ToList();
+        if (settings.Json)
+        {
+            Output.WriteJson(new { rows });
+            return 0;
+        }
+        AnsiConsole.Write(ResultsTable.Create(rows));
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Corrections.Cli.Console;
+using Corrections.Editing;
+using Corrections.Editing.Data;
+using Corrections.Editing.Models;
+using Corrections.Editing.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Corrections.Cli.Commands;
+
+public sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : TrainSettings
+    {
+        [CommandOption("-o|--out")]
+        [Description("Where to write the model file")]
+        [DefaultValue(".corrections/models/model.ctm")]
+        public string Out { get; init; } = ".corrections/models/model.ctm";
+
+        [CommandOption("--checkpoint")]
+        [Description("Checkpoint file: written after each epoch, resumed from when present")]
+        public string? Checkpoint { get; init; }
+    }
+
+    public sealed record Result(string Model, string Kind, string Subset, int Epochs, double TestErrorPct, double TrainSeconds, double ImagesPerSecond, double EditorLearningRate);
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        using var train = DataSources.Load(settings.Data, DatasetSplit.Train, settings.TrainLimit);
+        using var test = DataSources.Load(settings.Data, DatasetSplit.Test);
+        var result = Train(settings, train, test, settings.Out, settings.Checkpoint, cancellation);
+        if (settings.Json)
+        {
+            Output.WriteJson(result);
+            return 0;
+        }
+        var table = new Table().AddColumns("model", "kind", "subset", "epochs", "test error", "train time", "img/s", "editor lr");
+        table.AddRow(result.Model, result.Kind, result.Subset, $"{result.Epochs}", $"{result.TestErrorPct:F2} %", $"{result.TrainSeconds:F0} s", $"{result.ImagesPerSecond:F0}", $"{result.EditorLearningRate:G3}");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    public static Result Train(TrainSettings settings, LabeledImages train, LabeledImages test, string output, string? checkpoint, CancellationToken cancellation)
+    {
+        var architecture = Architectures.ByName(settings.ArchitectureName, train.ClassCount);
+        using var model = EditableModel.Create(architecture, DataSources.NormalizationFor(settings.Data), settings.SubsetOrDefault, settings.EditorOptions, settings.Seed);
+        var trainer = new EditableTrainer(settings.TrainingOptions, new UniformEditTargets());
+        var kind = settings.Plain ? "plain" : "editable";
+        var clock = Stopwatch.StartNew();
+        TrainingProgressView.Run(kind, settings.Json, progress => trainer.Train(model, train, progress, checkpoint, cancellation));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var steps = Math.Min(train.Count / settings.BatchSize, settings.MaxStepsPerEpoch ?? int.MaxValue);
+        using var logits = model.Logits(test.Images);
+        using var predictions = logits.argmax(1);
+        var error = Editing.Evaluation.Metrics.ErrorRate(predictions, test.Labels) * 100;
+        model.Save(output, new Dictionary<string, string> { ["kind"] = kind, ["data"] = settings.Data });
+        return new Result(output, kind, model.Subset.Spec, settings.Epochs, error, seconds, (double)steps * settings.BatchSize * settings.Epochs / seconds, model.Editor.Current.LearningRate);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json;
+using Corrections.Editing.Data;
+using Corrections.Editing.Editing;
+using Corrections.Editing.Models;
+using Corrections.Editing.Persistence;
+using static TorchSharp.torch;
+
+namespace Corrections.Editing;
+
+/// <summary>
+/// The unit Corrections deploys and edits: a network, the preprocessing its inputs need, which parameters an edit may
+/// change, and the (learned) editor. Inputs are raw images in [0, 1], [N, C, H, W], as data sets and reports hold them.
+/// </summary>
+public sealed class EditableModel(Network network, Normalization normalization, EditableSubset subset, Editor editor) : IDisposable
+{
+    public Network Network { get; } = network;
+    public Normalization Normalization { get; } = normalization;
+    public EditableSubset Subset { get; } = subset;
+    public Editor Editor { get; } = editor;
+    public Architecture Architecture => Network.Architecture;
+
+    /// <summary>A freshly initialised model; the same seed gives the same weights.</summary>
+    public static EditableModel Create(Architecture architecture, Normalization normalization, string subset, EditorOptions editor, long seed) =>
+        new(Network.Create(architecture, seed), normalization, EditableSubset.Parse(architecture, subset), new Editor(editor));
+
+    public Tensor Preprocess(Tensor raw) => Normalization.Apply(raw);
+
+    /// <summary>Logits [N, K] for raw images, in evaluation mode.</summary>
+    public Tensor Logits(Tensor raw, int batchSize = 1000)
+    {
+        using var x = Preprocess(raw);
+        return Network.Logits(x, batchSize);
+    }
+
+    /// <summary>Activations entering the first editable stage: computed once per version, reused by every edit.</summary>
+    public Tensor Features(Tensor raw, int batchSize = 1000)
+    {
+        using var x = Preprocess(raw);
+        return Network.Logits(x, batchSize, toStage: Subset.FirstStage);
+    }
+
+    /// <summary>Logits from cached <see cref="Features"/>, optionally with edited parameters θ̂ for the subset.</summary>
+    public Tensor LogitsFromFeatures(Tensor features, EditResult? edit = null, int batchSize = 1000) =>
+        Network.Logits(features, batchSize, edit is null ? null : WithEdit(edit), fromStage: Subset.FirstStage);
+
+    /// <summary>Edits the model so that <paramref name="raw"/> inputs get <paramref name="targets"/>; the model itself is unchanged.</summary>
+    public EditResult Edit(Tensor raw, Tensor targets, Tensor? features = null)
+    {
+        Validate(raw, targets);
+        if (features is not null)
+        {
+            return Editor.Edit(Network, Subset, raw, targets, features);
+        }
+        using var x = Preprocess(raw);
+        return Editor.Edit(Network, Subset, x, targets);
+    }
+
+    /// <summary>The full parameter list with the edit's θ̂ in place of the subset.</summary>
+    public IReadOnlyList<Tensor> WithEdit(EditResult edit)
+    {
+        var parameters = Network.Parameters.ToArray();
+        for (var k = 0; k < Subset.ParameterIndices.Count; k++)
+        {
+            parameters[Subset.ParameterIndices[k]] = edit.EditedParameters[k];
+        }
+        return parameters;
+    }
+
+    /// <summary>Makes an edit permanent (sequential corrections).</summary>
+    public void Apply(EditResult edit) => Network.Assign(Subset.ParameterIndices, edit.EditedParameters);
+
+    public EditableModel Clone()
+    {
+        var editor = new Editor(Editor.Current);
+        return new EditableModel(Network.Clone(), Normalization, Subset, editor);
+    }
+
+    public void Save(string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    {
+        var metadata = new Dictionary<string, string>(extraMetadata ?? new Dictionary<string, string>())
+        {
+            ["architecture"] = Architecture.Name,
+            ["class_count"] = Architecture.ClassCount.ToString(CultureInfo.InvariantCulture),
+            ["editable_subset"] = Subset.Spec,
+            ["editor"] = JsonSerializer.Serialize(Editor.Options),
+            ["normalization_mean"] = JsonSerializer.Serialize(Normalization.Mean),
+            ["normalization_std"] = JsonSerializer.Serialize(Normalization.Std),
+        };
+        var tensors = Architecture.Parameters.Select((spec, i) => (spec.Name, Network.Parameters[i]))
+            .Concat(Architecture.Buffers.Select((spec, i) => (spec.Name, Network.Buffers[i])))
+            .Concat(Editor.State.Select(kv => ($"editor.{kv.Key}", kv.Value)))
+            .ToList();
+        TensorArchive.Write(path, tensors, metadata);
+    }
+
+    public static EditableModel Load(string path)
+    {
+        var (tensors, metadata) = TensorArchive.Read(path);
+        try
+        {
+            string Required(string key) => metadata.TryGetValue(key, out var value)
+                ? value
+                : throw new DataFormatException($"{path}: metadata '{key}' is missing.");
+            var architecture = Architectures.ByName(Required("architecture"), int.Parse(Required("class_count"), CultureInfo.InvariantCulture));
+            var byName = tensors.ToDictionary(t => t.Name, t => t.Tensor);
+            Tensor Named(string name) => byName.TryGetValue(name, out var t) ? t : throw new DataFormatException($"{path}: tensor '{name}' is missing.");
+            var network = Network.FromTensors(architecture,
+                architecture.Parameters.Select(p => Named(p.Name)).ToList(),
+                architecture.Buffers.Select(b => Named(b.Name)).ToList());
+            var options = JsonSerializer.Deserialize<EditorOptions>(Required("editor"))
+                ?? throw new DataFormatException($"{path}: editor options are empty.");
+            var editor = new Editor(options);
+            foreach (var (name, value) in editor.State)
+            {
+                using var _ = no_grad();
+                value.copy_(Named($"editor.{name}"));
+            }
+            var normalization = new Normalization(
+                JsonSerializer.Deserialize<float[]>(Required("normalization_mean"))!,
+                JsonSerializer.Deserialize<float[]>(Required("normalization_std"))!);
+            return new EditableModel(network, normalization, EditableSubset.Parse(architecture, Required("editable_subset")), editor);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFormatException($"{path}: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var (_, t) in tensors)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private void Validate(Tensor raw, Tensor targets)
+    {
+        // Checked before any tensor op: a shape mismatch inside libtorch can abort the process.
+        var expected = Architecture.InputShape;
+        if (raw.dim() != 4 || !raw.shape.Skip(1).SequenceEqual(expected))
+        {
+            throw new ArgumentException($"Inputs must be [N, {string.Join(", ", expected)}], got [{string.Join(", ", raw.shape)}].");
+        }
+        if (targets.dim() != 1 || targets.shape[0] != raw.shape[0] || targets.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException($"Targets must be int64 [{raw.shape[0]}], got {targets.dtype} [{string.Join(", ", targets.shape)}].");
+        }
+        using var low = targets.min();
+        using var high = targets.max();
+        if (low.item<long>() < 0 || high.item<long>() >= Architecture.ClassCount)
+        {
+            throw new ArgumentException($"Targets must lie in [0, {Architecture.ClassCount}).");
+        }
+    }
+
+    public void Dispose()
+    {
+        Network.Dispose();
+        Editor.Dispose();
+    }
+}

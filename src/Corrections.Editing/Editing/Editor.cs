@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Corrections.Editing.Models;
+using static TorchSharp.torch;
+
+namespace Corrections.Editing.Editing;
+
+/// <summary>
+/// Patches a network so that given inputs get given labels, by a few optimiser steps on the editable parameters,
+/// stopping as soon as every input has its target as top-1 (or at <see cref="EditorOptions.MaxSteps"/>).
+/// Two paths share one loop: <see cref="Edit"/> (graph-free, for serving) and <see cref="EditInGraph"/> (keeps the
+/// graph so Editable Training can differentiate through the steps). The learning rate and decay rates are tensors
+/// (<see cref="Hyperparameters"/>) that Editable Training learns.
+/// </summary>
+public sealed class Editor : IDisposable
+{
+    private readonly Tensor _logLearningRate;
+    private readonly Tensor _beta1Logit;
+    private readonly Tensor _beta2Logit;
+
+    public Editor(EditorOptions options)
+    {
+        options.Validate();
+        Options = options;
+        _logLearningRate = tensor(Math.Log(options.LearningRate), float32).requires_grad_(options.LearnLearningRate);
+        _beta1Logit = tensor(Logit(options.Beta1), float32).requires_grad_(options.LearnBetas);
+        _beta2Logit = tensor(Logit(options.Beta2), float32).requires_grad_(options.LearnBetas);
+    }
+
+    public EditorOptions Options { get; }
+
+    /// <summary>The learnable hyperparameter tensors (those with requires_grad), for the outer optimiser.</summary>
+    public IReadOnlyList<Tensor> Hyperparameters =>
+        new[] { _logLearningRate, _beta1Logit, _beta2Logit }.Where(t => t.requires_grad).ToList();
+
+    /// <summary>All hyperparameter tensors by name, for checkpoints and model files.</summary>
+    public IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor>
+    {
+        ["log_learning_rate"] = _logLearningRate,
+        ["beta1_logit"] = _beta1Logit,
+        ["beta2_logit"] = _beta2Logit,
+    };
+
+    /// <summary>The current (possibly learned) values as plain numbers: what a model card should show.</summary>
+    public EditorOptions Current => Options with
+    {
+        LearningRate = Math.Exp(_logLearningRate.item<float>()),
+        Beta1 = Sigmoid(_beta1Logit.item<float>()),
+        Beta2 = Sigmoid(_beta2Logit.item<float>()),
+    };
+
+    /// <summary>
+    /// Edits <paramref name="network"/>'s <paramref name="subset"/> so that <paramref name="inputs"/> [B, C, H, W] are
+    /// classified as <paramref name="targets"/> [B]. The network is not changed; the result holds θ̂. Pass
+    /// <paramref name="features"/> (the activations entering <see cref="EditableSubset.FirstStage"/>) to skip the
+    /// frozen stages.
+    /// </summary>
+    public EditResult Edit(Network network, EditableSubset subset, Tensor inputs, Tensor targets, Tensor? features = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var below = features ?? Below(network, subset, inputs);
+        var parameters = network.Parameters.Select(p => p.detach()).ToArray();
+        foreach (var i in subset.ParameterIndices)
+        {
+            parameters[i].requires_grad_(true);
+        }
+        var rule = UpdateRule.Create(Options, _logLearningRate.detach().exp(), Sigmoid(_beta1Logit.detach()), Sigmoid(_beta2Logit.detach()));
+        var (success, steps, loss) = Loop(network, subset, below, targets, parameters, rule, inGraph: false);
+        // With zero steps θ̂ still shares storage with the network; copy so later changes to either stay apart.
+        var edited = subset.ParameterIndices
+            .Select(i => (steps == 0 ? parameters[i].detach().clone() : parameters[i].detach()).MoveToOuterDisposeScope())
+            .ToArray();
+        var finalLoss = loss.item<float>();
+        return new EditResult(edited, success, steps, finalLoss, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The same loop with create_graph: the returned parameters (the whole list, θ̂ at the subset's indices) and the
+    /// final edit loss stay differentiable with respect to the network's parameters and the editor's hyperparameters.
+    /// <paramref name="features"/> must have been computed from the network's parameters in running-statistics mode.
+    /// </summary>
+    public InGraphEdit EditInGraph(Network network, EditableSubset subset, Tensor features, Tensor targets)
+    {
+        var parameters = network.Parameters.ToArray();
+        var rule = UpdateRule.Create(Options, _logLearningRate.exp(), Sigmoid(_beta1Logit), Sigmoid(_beta2Logit));
+        var (success, steps, loss) = Loop(network, subset, features, targets, parameters, rule, inGraph: true);
+        return new InGraphEdit(parameters, loss, success, steps);
+    }
+
+    /// <summary>Activations entering the first editable stage, in evaluation mode, without a graph.</summary>
+    public static Tensor Below(Network network, EditableSubset subset, Tensor inputs)
+    {
+        using var _ = no_grad();
+        return network.Forward(inputs, StatisticsMode.Running, toStage: subset.FirstStage);
+    }
+
+    private (bool Success, int Steps, Tensor Loss) Loop(Network network, EditableSubset subset, Tensor features, Tensor targets, Tensor[] parameters, UpdateRule rule, bool inGraph)
+    {
+        for (var step = 0; ; step++)
+        {
+            var logits = network.Forward(features, StatisticsMode.Running, parameters, fromStage: subset.FirstStage);
+            var loss = EditLoss.Compute(Options.Loss, logits, targets);
+            var success = EditLoss.Succeeded(logits, targets);
+            if (success || step == Options.MaxSteps)
+            {
+                return (success, step, loss);
+            }
+            var editable = subset.ParameterIndices.Select(i => parameters[i]).ToArray();
+            var gradients = autograd.grad([loss], editable, retain_graph: inGraph, create_graph: inGraph).ToArray();
+            Tensor[] updated;
+            if (inGraph)
+            {
+                updated = rule.Step(editable, gradients, step);
+            }
+            else
+            {
+                using (no_grad())
+                {
+                    updated = rule.Step(editable, gradients, step);
+                }
+                foreach (var u in updated)
+                {
+                    u.requires_grad_(true);
+                }
+            }
+            for (var k = 0; k < updated.Length; k++)
+            {
+                parameters[subset.ParameterIndices[k]] = updated[k];
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _logLearningRate.Dispose();
+        _beta1Logit.Dispose();
+        _beta2Logit.Dispose();
+    }
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    private static Tensor Sigmoid(Tensor x) => x.sigmoid();
+}

@@ -1,0 +1,10 @@
+namespace Corrections.Editing.Editing;
+
+/// <summary>The editor's update rule: the paper compares these four.</summary>
+public enum EditorKind
+{
+    GradientDescent,
+    Momentum,
+    RmsProp,
+    Adam,
+}

@@ -1,0 +1,153 @@
+using static TorchSharp.torch;
+
+namespace Corrections.Editing.Models;
+
+/// <summary>
+/// The tensors of an <see cref="Architecture"/>: trainable parameters (leaves) and BatchNorm buffers. Its forward is
+/// functional: pass another parameter list (an editor's θ̂) and the network runs on it without being changed.
+/// </summary>
+public sealed class Network : IDisposable
+{
+    private readonly Tensor[] _parameters;
+    private readonly Tensor[] _buffers;
+
+    static Network() => NativeAllocator.Tune();
+
+    private Network(Architecture architecture, Tensor[] parameters, Tensor[] buffers)
+    {
+        Architecture = architecture;
+        _parameters = parameters;
+        _buffers = buffers;
+    }
+
+    public Architecture Architecture { get; }
+    public IReadOnlyList<Tensor> Parameters => _parameters;
+    public IReadOnlyList<Tensor> Buffers => _buffers;
+    public Device Device => _parameters[0].device;
+
+    /// <summary>A freshly initialised network; the same seed gives the same weights.</summary>
+    public static Network Create(Architecture architecture, long seed, Device? device = null)
+    {
+        using var generator = new Generator((ulong)seed);
+        var parameters = architecture.Parameters.Select(spec => Initialise(spec, generator)).ToArray();
+        var buffers = architecture.Buffers.Select(spec => Initialise(spec, generator)).ToArray();
+        var network = new Network(architecture, parameters, buffers);
+        return device is null ? network : network.To(device);
+    }
+
+    /// <summary>Wraps existing tensors (e.g. read from a file); validates names and shapes before any tensor op.</summary>
+    public static Network FromTensors(Architecture architecture, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> buffers)
+    {
+        CheckShapes("parameter", architecture.Parameters, parameters);
+        CheckShapes("buffer", architecture.Buffers, buffers);
+        var leaves = parameters.Select(p => p.detach().clone().requires_grad_(true)).ToArray();
+        var state = buffers.Select(b => b.detach().clone()).ToArray();
+        return new Network(architecture, leaves, state);
+    }
+
+    public Network To(Device device)
+    {
+        if (Device == device)
+        {
+            return this;
+        }
+        var moved = FromTensors(Architecture, _parameters.Select(p => p.to(device)).ToArray(), _buffers.Select(b => b.to(device)).ToArray());
+        Dispose();
+        return moved;
+    }
+
+    public Network Clone() => FromTensors(Architecture, _parameters, _buffers);
+
+    /// <summary>
+    /// Runs stages [<paramref name="fromStage"/>, <paramref name="toStage"/>) on <paramref name="input"/>, which must be
+    /// the activation entering <paramref name="fromStage"/>. <paramref name="parameters"/> replaces the network's own.
+    /// </summary>
+    public Tensor Forward(Tensor input, StatisticsMode mode = StatisticsMode.Running, IReadOnlyList<Tensor>? parameters = null, int fromStage = 0, int? toStage = null)
+    {
+        var weights = parameters ?? _parameters;
+        var end = toStage ?? Architecture.Stages.Count;
+        var x = input;
+        for (var s = fromStage; s < end; s++)
+        {
+            var stageWeights = new StageWeights(weights, Architecture.ParameterOffset(s), _buffers, Architecture.BufferOffset(s));
+            var next = Architecture.Stages[s].Forward(x, stageWeights, mode);
+            if (!ReferenceEquals(x, input))
+            {
+                x.Dispose();
+            }
+            x = next;
+        }
+        return ReferenceEquals(x, input) ? input.alias() : x;
+    }
+
+    /// <summary>Logits for a whole data set in evaluation mode, batch by batch, without building a graph.</summary>
+    public Tensor Logits(Tensor inputs, int batchSize = 1000, IReadOnlyList<Tensor>? parameters = null, int fromStage = 0, int? toStage = null)
+    {
+        using var _ = no_grad();
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < inputs.shape[0]; start += batchSize)
+        {
+            using var batch = inputs.narrow(0, start, Math.Min(batchSize, inputs.shape[0] - start)).to(Device);
+            chunks.Add(Forward(batch, StatisticsMode.Running, parameters, fromStage, toStage));
+        }
+        var all = cat(chunks, 0);
+        chunks.ForEach(c => c.Dispose());
+        return all;
+    }
+
+    /// <summary>Overwrites this network's weights with <paramref name="source"/>'s (same architecture).</summary>
+    public void CopyFrom(Network source)
+    {
+        using var _ = no_grad();
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            _parameters[i].copy_(source._parameters[i]);
+        }
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            _buffers[i].copy_(source._buffers[i]);
+        }
+    }
+
+    /// <summary>Writes edited values into the parameters named by <paramref name="indices"/>.</summary>
+    public void Assign(IReadOnlyList<int> indices, IReadOnlyList<Tensor> values)
+    {
+        using var _ = no_grad();
+        for (var k = 0; k < indices.Count; k++)
+        {
+            _parameters[indices[k]].copy_(values[k]);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _parameters.Concat(_buffers))
+        {
+            t.Dispose();
+        }
+    }
+
+    private static Tensor Initialise(ParameterSpec spec, Generator generator) => spec.Init switch
+    {
+        ParameterInit.Ones => ones(spec.Shape),
+        ParameterInit.Zeros => zeros(spec.Shape),
+        ParameterInit.UniformFanIn => (rand(spec.Shape, generator: generator) * 2 - 1).mul_(1.0 / Math.Sqrt(spec.FanIn)).requires_grad_(true),
+        ParameterInit.KaimingNormalFanOut => randn(spec.Shape, generator: generator).mul_(Math.Sqrt(2.0 / spec.FanOut)).requires_grad_(true),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Init, null),
+    };
+
+    private static void CheckShapes(string kind, IReadOnlyList<ParameterSpec> specs, IReadOnlyList<Tensor> tensors)
+    {
+        if (specs.Count != tensors.Count)
+        {
+            throw new ArgumentException($"Expected {specs.Count} {kind} tensors, got {tensors.Count}.");
+        }
+        for (var i = 0; i < specs.Count; i++)
+        {
+            if (!specs[i].Shape.SequenceEqual(tensors[i].shape))
+            {
+                throw new ArgumentException($"{kind} {specs[i].Name}: expected shape [{string.Join(", ", specs[i].Shape)}], got [{string.Join(", ", tensors[i].shape)}].");
+            }
+        }
+    }
+}
