@@ -22,7 +22,10 @@ public sealed class EditableModel(Network network, Normalization normalization, 
 
     /// <summary>A freshly initialised model; the same seed gives the same weights.</summary>
     public static EditableModel Create(Architecture architecture, Normalization normalization, string subset, EditorOptions editor, long seed) =>
-        new(Network.Create(architecture, seed), normalization, EditableSubset.Parse(architecture, subset), new Editor(editor));
+        Create(Network.Create(architecture, seed), normalization, EditableSubset.Parse(architecture, subset), editor);
+
+    public static EditableModel Create(Network network, Normalization normalization, EditableSubset subset, EditorOptions editor) =>
+        new(network, normalization, subset, new Editor(editor, subset.ParameterIndices.Count));
 
     public Tensor Preprocess(Tensor raw) => Normalization.Apply(raw);
 
@@ -72,7 +75,14 @@ public sealed class EditableModel(Network network, Normalization normalization, 
 
     public EditableModel Clone()
     {
-        var editor = new Editor(Editor.Current);
+        var editor = new Editor(Editor.Options, Editor.EditableTensors);
+        using (no_grad())
+        {
+            foreach (var (name, value) in editor.State)
+            {
+                value.copy_(Editor.State[name]);
+            }
+        }
         return new EditableModel(Network.Clone(), Normalization, Subset, editor);
     }
 
@@ -110,7 +120,8 @@ public sealed class EditableModel(Network network, Normalization normalization, 
                 architecture.Buffers.Select(b => Named(b.Name)).ToList());
             var options = JsonSerializer.Deserialize<EditorOptions>(Required("editor"))
                 ?? throw new DataFormatException($"{path}: editor options are empty.");
-            var editor = new Editor(options);
+            var subset = EditableSubset.Parse(architecture, Required("editable_subset"));
+            var editor = new Editor(options, subset.ParameterIndices.Count);
             foreach (var (name, value) in editor.State)
             {
                 using var _ = no_grad();
@@ -119,7 +130,7 @@ public sealed class EditableModel(Network network, Normalization normalization, 
             var normalization = new Normalization(
                 JsonSerializer.Deserialize<float[]>(Required("normalization_mean"))!,
                 JsonSerializer.Deserialize<float[]>(Required("normalization_std"))!);
-            return new EditableModel(network, normalization, EditableSubset.Parse(architecture, Required("editable_subset")), editor);
+            return new EditableModel(network, normalization, subset, editor);
         }
         catch (ArgumentException e)
         {

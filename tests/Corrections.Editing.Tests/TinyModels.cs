@@ -22,7 +22,7 @@ internal static class TinyModels
         var converted = Network.FromTensors(architecture,
             network.Parameters.Select(p => p.to(dtype)).ToList(),
             network.Buffers.Select(b => b.to(dtype)).ToList());
-        return new EditableModel(converted, new Normalization([0.5f], [0.25f]), EditableSubset.Parse(architecture, subset), new Editor(editor));
+        return EditableModel.Create(converted, new Normalization([0.5f], [0.25f]), EditableSubset.Parse(architecture, subset), editor);
     }
 
     /// <summary>

@@ -36,6 +36,10 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [DefaultValue(0L)]
         public long Seed { get; init; }
 
+        [CommandOption("--max-steps")]
+        [Description("Override the model's editor step limit")]
+        public int? MaxSteps { get; init; }
+
         [CommandOption("--json")]
         public bool Json { get; init; }
     }
@@ -43,6 +47,10 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         using var model = EditableModel.Load(settings.Model);
+        if (settings.MaxSteps is int steps)
+        {
+            model.Editor.LimitSteps(steps);
+        }
         using var test = DataSources.Load(settings.Data, DatasetSplit.Test);
         var name = Path.GetFileNameWithoutExtension(settings.Model);
         var protocols = settings.Protocol == "all" ? ProtocolRunner.All : settings.Protocol.Split(',');

@@ -47,6 +47,11 @@ public class TrainSettings : CommandSettings
     [DefaultValue(10)]
     public int MaxSteps { get; init; } = 10;
 
+    [CommandOption("--train-max-steps")]
+    [Description("Editor step limit during training: edits must succeed within it, and fewer in-graph steps are cheaper")]
+    [DefaultValue(3)]
+    public int? TrainMaxSteps { get; init; } = 3;
+
     [CommandOption("--edit-loss")]
     [DefaultValue(EditLossKind.Margin)]
     public EditLossKind EditLoss { get; init; } = EditLossKind.Margin;
@@ -117,6 +122,7 @@ public class TrainSettings : CommandSettings
         EditCoefficient = EditCoefficient,
         StabilityCoefficient = StabilityCoefficient,
         EditBatchSize = EditBatchSize,
+        TrainingMaxSteps = TrainMaxSteps,
         Control = Control,
         ControlBatchSize = ControlBatchSize,
         Seed = Seed,

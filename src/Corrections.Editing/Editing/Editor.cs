@@ -17,16 +17,37 @@ public sealed class Editor : IDisposable
     private readonly Tensor _beta1Logit;
     private readonly Tensor _beta2Logit;
 
-    public Editor(EditorOptions options)
+    /// <param name="options">Update rule and starting hyperparameters.</param>
+    /// <param name="editableTensors">
+    /// How many parameter tensors the editor changes: each gets a learning rate of its own, so Editable Training can,
+    /// say, shrink the step on biases (which move every prediction alike) and keep it on weights (whose rank-one
+    /// updates mostly move inputs like the edited one).
+    /// </param>
+    public Editor(EditorOptions options, int editableTensors)
     {
         options.Validate();
+        if (editableTensors < 1)
+        {
+            throw new ArgumentException("An editor needs at least one editable tensor.", nameof(editableTensors));
+        }
         Options = options;
-        _logLearningRate = tensor(Math.Log(options.LearningRate), float32).requires_grad_(options.LearnLearningRate);
+        _logLearningRate = full(editableTensors, Math.Log(options.LearningRate), float32).requires_grad_(options.LearnLearningRate);
         _beta1Logit = tensor(Logit(options.Beta1), float32).requires_grad_(options.LearnBetas);
         _beta2Logit = tensor(Logit(options.Beta2), float32).requires_grad_(options.LearnBetas);
     }
 
-    public EditorOptions Options { get; }
+    public EditorOptions Options { get; private set; }
+
+    /// <summary>
+    /// Changes the step limit, keeping everything learned. Editable Training can train with a tight limit (edits must
+    /// succeed within a few steps, and fewer in-graph steps are cheaper) while serving allows more.
+    /// </summary>
+    public void LimitSteps(int maxSteps)
+    {
+        var options = Options with { MaxSteps = maxSteps };
+        options.Validate();
+        Options = options;
+    }
 
     /// <summary>The learnable hyperparameter tensors (those with requires_grad), for the outer optimiser.</summary>
     public IReadOnlyList<Tensor> Hyperparameters =>
@@ -40,13 +61,21 @@ public sealed class Editor : IDisposable
         ["beta2_logit"] = _beta2Logit,
     };
 
-    /// <summary>The current (possibly learned) values as plain numbers: what a model card should show.</summary>
+    /// <summary>
+    /// The current (possibly learned) values as plain numbers: what a model card should show. With one learning rate
+    /// per tensor, <see cref="EditorOptions.LearningRate"/> here is their geometric mean; see <see cref="LearningRates"/>.
+    /// </summary>
     public EditorOptions Current => Options with
     {
-        LearningRate = Math.Exp(_logLearningRate.item<float>()),
+        LearningRate = Math.Exp(_logLearningRate.mean().item<float>()),
         Beta1 = Sigmoid(_beta1Logit.item<float>()),
         Beta2 = Sigmoid(_beta2Logit.item<float>()),
     };
+
+    /// <summary>The learned learning rate of each editable tensor, in the subset's order.</summary>
+    public IReadOnlyList<double> LearningRates => _logLearningRate.detach().exp().data<float>().ToArray().Select(v => (double)v).ToList();
+
+    public int EditableTensors => (int)_logLearningRate.shape[0];
 
     /// <summary>
     /// Edits <paramref name="network"/>'s <paramref name="subset"/> so that <paramref name="inputs"/> [B, C, H, W] are
@@ -58,6 +87,7 @@ public sealed class Editor : IDisposable
     {
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
+        CheckSubset(subset);
         var below = features ?? Below(network, subset, inputs);
         var parameters = network.Parameters.Select(p => p.detach()).ToArray();
         foreach (var i in subset.ParameterIndices)
@@ -81,6 +111,7 @@ public sealed class Editor : IDisposable
     /// </summary>
     public InGraphEdit EditInGraph(Network network, EditableSubset subset, Tensor features, Tensor targets)
     {
+        CheckSubset(subset);
         var parameters = network.Parameters.ToArray();
         var rule = UpdateRule.Create(Options, _logLearningRate.exp(), Sigmoid(_beta1Logit), Sigmoid(_beta2Logit));
         var (success, steps, loss) = Loop(network, subset, features, targets, parameters, rule, inGraph: true);
@@ -127,6 +158,14 @@ public sealed class Editor : IDisposable
             {
                 parameters[subset.ParameterIndices[k]] = updated[k];
             }
+        }
+    }
+
+    private void CheckSubset(EditableSubset subset)
+    {
+        if (subset.ParameterIndices.Count != EditableTensors)
+        {
+            throw new ArgumentException($"This editor has learning rates for {EditableTensors} tensors; subset '{subset.Spec}' has {subset.ParameterIndices.Count}.");
         }
     }
 

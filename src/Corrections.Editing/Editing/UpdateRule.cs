@@ -5,9 +5,12 @@ namespace Corrections.Editing.Editing;
 /// <summary>
 /// An "in-graph" optimiser step: maps (parameters, gradients) to new parameters with plain tensor ops, so Editable
 /// Training can differentiate through it. A rule instance lives for one edit and keeps that edit's optimiser state.
+/// The learning rate is a vector, one entry per edited tensor.
 /// </summary>
 internal abstract class UpdateRule
 {
+    protected static Tensor Rate(Tensor learningRates, int tensor) => learningRates[tensor];
+
     public abstract Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step);
 
     public static UpdateRule Create(EditorOptions options, Tensor learningRate, Tensor beta1, Tensor beta2) => options.Kind switch
@@ -23,7 +26,7 @@ internal abstract class UpdateRule
 internal sealed class GradientDescentRule(Tensor learningRate) : UpdateRule
 {
     public override Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step) =>
-        parameters.Select((p, i) => p - learningRate * gradients[i]).ToArray();
+        parameters.Select((p, i) => p - Rate(learningRate, i) * gradients[i]).ToArray();
 }
 
 /// <summary>v ← μv + g; θ ← θ − lr·v.</summary>
@@ -34,7 +37,7 @@ internal sealed class MomentumRule(Tensor learningRate, Tensor momentum) : Updat
     public override Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step)
     {
         _velocity = _velocity is null ? [.. gradients] : _velocity.Select((v, i) => momentum * v + gradients[i]).ToArray();
-        return parameters.Select((p, i) => p - learningRate * _velocity[i]).ToArray();
+        return parameters.Select((p, i) => p - Rate(learningRate, i) * _velocity[i]).ToArray();
     }
 }
 
@@ -46,7 +49,7 @@ internal sealed class RmsPropRule(Tensor learningRate, Tensor decay, double epsi
     public override Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step)
     {
         _square = gradients.Select((g, i) => (_square is null ? (1 - decay) * g.square() : decay * _square[i] + (1 - decay) * g.square())).ToArray();
-        return parameters.Select((p, i) => p - learningRate * gradients[i] / (_square[i] + epsilon).sqrt()).ToArray();
+        return parameters.Select((p, i) => p - Rate(learningRate, i) * gradients[i] / (_square[i] + epsilon).sqrt()).ToArray();
     }
 }
 
@@ -64,6 +67,6 @@ internal sealed class AdamRule(Tensor learningRate, Tensor beta1, Tensor beta2, 
         var firstCorrection = 1 - beta1.pow(t);
         var secondCorrection = 1 - beta2.pow(t);
         return parameters.Select((p, i) =>
-            p - learningRate * (_first[i] / firstCorrection) / (_second[i] / secondCorrection + epsilon).sqrt()).ToArray();
+            p - Rate(learningRate, i) * (_first[i] / firstCorrection) / (_second[i] / secondCorrection + epsilon).sqrt()).ToArray();
     }
 }

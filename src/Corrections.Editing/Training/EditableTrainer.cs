@@ -27,6 +27,23 @@ public sealed class EditableTrainer(EditableTrainingOptions options, EditTargets
         using var optimizer = new OuterAdam(trainable, Options.LearningRate);
         var firstEpoch = checkpointPath is not null && File.Exists(checkpointPath) ? Resume(checkpointPath, model, optimizer) : 0;
         var objective = new EditableObjective(model, Options, targets);
+        var servingSteps = model.Editor.Options.MaxSteps;
+        if (Options.TrainingMaxSteps is int trainingSteps)
+        {
+            model.Editor.LimitSteps(trainingSteps);
+        }
+        try
+        {
+            Run(model, train, optimizer, objective, firstEpoch, progress, checkpointPath, cancellation);
+        }
+        finally
+        {
+            model.Editor.LimitSteps(servingSteps);
+        }
+    }
+
+    private void Run(EditableModel model, LabeledImages train, OuterAdam optimizer, EditableObjective objective, int firstEpoch, IProgress<TrainingProgress>? progress, string? checkpointPath, CancellationToken cancellation)
+    {
         var device = model.Network.Device;
         var stepsPerEpoch = Math.Min(train.Count / Options.BatchSize, Options.MaxStepsPerEpoch ?? int.MaxValue);
 

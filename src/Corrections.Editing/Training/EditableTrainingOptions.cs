@@ -16,6 +16,9 @@ public sealed record EditableTrainingOptions
     public double EditCoefficient { get; init; } = 1;
     public double StabilityCoefficient { get; init; } = 1;
 
+    /// <summary>Editor step limit during training (null: the editor's own); the model keeps its own limit for serving.</summary>
+    public int? TrainingMaxSteps { get; init; }
+
     /// <summary>(input, target) pairs per training edit: &gt; 1 trains for batch edits.</summary>
     public int EditBatchSize { get; init; } = 1;
     public ControlSource Control { get; init; } = ControlSource.Minibatch;

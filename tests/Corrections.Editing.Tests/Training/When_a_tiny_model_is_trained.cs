@@ -6,15 +6,15 @@ namespace Corrections.Editing.Tests.Training;
 
 public class When_a_tiny_model_is_trained
 {
-    private static readonly EditorOptions Editor = new() { LearningRate = 0.3, MaxSteps = 20 };
+    private static readonly EditorOptions Editor = new() { LearningRate = 0.1, MaxSteps = 20 };
 
     private static EditableTrainingOptions Options(bool editable, long seed = 0) => new()
     {
-        Epochs = 4,
+        Epochs = 10,
         BatchSize = 32,
         LearningRate = 3e-3,
         Editable = editable,
-        StabilityCoefficient = 3,
+        StabilityCoefficient = 1,
         CropPadding = 0,
         HorizontalFlip = false,
         Seed = seed,

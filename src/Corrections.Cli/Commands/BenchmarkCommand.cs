@@ -1,0 +1,64 @@
+using System.ComponentModel;
+using Corrections.Cli.Benchmarks;
+using Corrections.Cli.Console;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Corrections.Cli.Commands;
+
+public sealed class BenchmarkCommand : Command<BenchmarkCommand.Settings>
+{
+    public sealed class Settings : TrainSettings
+    {
+        [CommandOption("--edits")]
+        [Description("Edits of the paper and natural protocols")]
+        [DefaultValue(1000)]
+        public int Edits { get; init; } = 1000;
+
+        [CommandOption("--sequential-edits")]
+        [DefaultValue(200)]
+        public int SequentialEdits { get; init; } = 200;
+
+        [CommandOption("--generalization-edits")]
+        [DefaultValue(200)]
+        public int GeneralizationEdits { get; init; } = 200;
+
+        [CommandOption("--memory-edits")]
+        [Description("Consecutive edits of the memory check")]
+        [DefaultValue(10000)]
+        public int MemoryEdits { get; init; } = 10000;
+
+        [CommandOption("--retrain-epochs")]
+        [DefaultValue(1)]
+        public int RetrainEpochs { get; init; } = 1;
+
+        [CommandOption("--no-ablation")]
+        public bool NoAblation { get; init; }
+
+        [CommandOption("--out")]
+        [Description("Folder for <date>-editability.{json,md} and the PNG plots")]
+        [DefaultValue("bench/results")]
+        public string Out { get; init; } = "bench/results";
+
+        public bool Ablation => !NoAblation;
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var work = Path.Combine(".corrections", "benchmark");
+        Directory.CreateDirectory(work);
+        var report = new EditabilityBenchmark(settings, work).Run(cancellation);
+        var files = ReportWriter.Write(report, settings.Out);
+        if (settings.Json)
+        {
+            Output.WriteJson(report);
+            return 0;
+        }
+        AnsiConsole.Write(ResultsTable.Create(report.Rows));
+        foreach (var file in files)
+        {
+            AnsiConsole.MarkupLineInterpolated($"wrote [bold]{file}[/]");
+        }
+        return 0;
+    }
+}
