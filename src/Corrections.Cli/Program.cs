@@ -1,6 +1,9 @@
 using Corrections.Cli.Commands;
 using Spectre.Console.Cli;
 
+// Before anything touches libtorch: malloc tuning and its log level (see NativeRuntime).
+Corrections.Editing.NativeRuntime.Prepare();
+
 var app = new CommandApp();
 app.Configure(config =>
 {

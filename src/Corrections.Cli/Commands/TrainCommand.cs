@@ -42,11 +42,40 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         return 0;
     }
 
+    /// <summary>A fresh network, or the weights of <c>--init</c> with this run's subset and editor.</summary>
+    private static EditableModel Initial(TrainSettings settings, LabeledImages train)
+    {
+        var normalization = DataSources.NormalizationFor(settings.Data);
+        if (settings.Init is null)
+        {
+            var architecture = Architectures.ByName(settings.ArchitectureName, train.ClassCount);
+            return EditableModel.Create(architecture, normalization, settings.SubsetOrDefault, settings.EditorOptions, settings.Seed);
+        }
+        using var start = EditableModel.Load(settings.Init);
+        var subset = EditableSubset.Parse(start.Architecture, settings.Subset ?? Architectures.DefaultEditableSubset(start.Architecture.Name));
+        return EditableModel.Create(start.Network.Clone(), start.Normalization, subset, settings.EditorOptions);
+    }
+
+    private static EditTargets Targets(TrainSettings settings, LabeledImages train)
+    {
+        if (settings.Targets == "uniform")
+        {
+            return new UniformEditTargets();
+        }
+        var reference = settings.Reference ?? settings.Init;
+        if (settings.Targets != "natural" || reference is null)
+        {
+            throw new ArgumentException("--targets is uniform, or natural with --reference (or --init) naming a pretrained model.");
+        }
+        using var model = EditableModel.Load(reference);
+        using var sample = train.Take(Math.Min(train.Count, 10000));
+        return NaturalEditTargets.FromReference(model.Network, sample, model.Preprocess);
+    }
+
     public static Result Train(TrainSettings settings, LabeledImages train, LabeledImages test, string output, string? checkpoint, CancellationToken cancellation)
     {
-        var architecture = Architectures.ByName(settings.ArchitectureName, train.ClassCount);
-        using var model = EditableModel.Create(architecture, DataSources.NormalizationFor(settings.Data), settings.SubsetOrDefault, settings.EditorOptions, settings.Seed);
-        var trainer = new EditableTrainer(settings.TrainingOptions, new UniformEditTargets());
+        using var model = Initial(settings, train);
+        var trainer = new EditableTrainer(settings.TrainingOptions, Targets(settings, train));
         var kind = settings.Plain ? "plain" : "editable";
         var clock = Stopwatch.StartNew();
         TrainingProgressView.Run(kind, settings.Json, progress => trainer.Train(model, train, progress, checkpoint, cancellation));

@@ -77,6 +77,19 @@ public class TrainSettings : CommandSettings
     [DefaultValue(0)]
     public int ControlBatchSize { get; init; }
 
+    [CommandOption("--init")]
+    [Description("Start from this model file's weights (e.g. a plain-trained model) instead of a fresh initialisation")]
+    public string? Init { get; init; }
+
+    [CommandOption("--targets")]
+    [Description("Edit targets in training: uniform (the paper's), or natural (ranks of a reference model's mistakes; needs --reference)")]
+    [DefaultValue("uniform")]
+    public string Targets { get; init; } = "uniform";
+
+    [CommandOption("--reference")]
+    [Description("Model file whose mistakes shape natural targets (default: --init)")]
+    public string? Reference { get; init; }
+
     [CommandOption("--crop-padding")]
     [Description("Pad-and-crop augmentation in pixels (0 = off)")]
     [DefaultValue(2)]

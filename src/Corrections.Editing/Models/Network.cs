@@ -11,7 +11,7 @@ public sealed class Network : IDisposable
     private readonly Tensor[] _parameters;
     private readonly Tensor[] _buffers;
 
-    static Network() => NativeAllocator.Tune();
+    static Network() => NativeRuntime.Prepare();
 
     private Network(Architecture architecture, Tensor[] parameters, Tensor[] buffers)
     {
