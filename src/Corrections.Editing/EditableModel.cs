@@ -30,14 +30,14 @@ public sealed class EditableModel(Network network, Normalization normalization, 
     public Tensor Preprocess(Tensor raw) => Normalization.Apply(raw);
 
     /// <summary>Logits [N, K] for raw images, in evaluation mode.</summary>
-    public Tensor Logits(Tensor raw, int batchSize = 1000)
+    public Tensor Logits(Tensor raw, int batchSize = Network.EvaluationBatch)
     {
         using var x = Preprocess(raw);
         return Network.Logits(x, batchSize);
     }
 
     /// <summary>Activations entering the first editable stage: computed once per version, reused by every edit.</summary>
-    public Tensor Features(Tensor raw, int batchSize = 1000)
+    public Tensor Features(Tensor raw, int batchSize = Network.EvaluationBatch)
     {
         using var x = Preprocess(raw);
         return Network.Logits(x, batchSize, toStage: Subset.FirstStage);

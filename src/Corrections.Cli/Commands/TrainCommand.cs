@@ -36,8 +36,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             Output.WriteJson(result);
             return 0;
         }
-        var table = new Table().AddColumns("model", "kind", "subset", "epochs", "test error", "train time", "img/s", "editor lr");
-        table.AddRow(result.Model, result.Kind, result.Subset, $"{result.Epochs}", $"{result.TestErrorPct:F2} %", $"{result.TrainSeconds:F0} s", $"{result.ImagesPerSecond:F0}", $"{result.EditorLearningRate:G3}");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("model", "kind", "subset", "epochs", "test error", "train time", "img/s", "editor lr");
+        table.AddRow(Path.GetFileName(result.Model), result.Kind, result.Subset, $"{result.Epochs}", $"{result.TestErrorPct:F2} %", $"{result.TrainSeconds:F0} s", $"{result.ImagesPerSecond:F0}", $"{result.EditorLearningRate:G3}");
         AnsiConsole.Write(table);
         return 0;
     }

@@ -10,13 +10,13 @@ namespace Corrections.Editing.Evaluation;
 /// </summary>
 public sealed class EvaluationSet : IDisposable
 {
-    public EvaluationSet(string name, EditableModel model, LabeledImages data, int batchSize = 1000)
+    public EvaluationSet(string name, EditableModel model, LabeledImages data, int batchSize = Models.Network.EvaluationBatch)
     {
         Name = name;
         Model = model;
         Data = data;
         Features = model.Features(data.Images, batchSize);
-        using var logits = model.LogitsFromFeatures(Features, batchSize: batchSize);
+        using var logits = model.LogitsFromFeatures(Features);
         Predictions = logits.argmax(1).cpu();
         Labels = data.Labels.cpu();
         ErrorRate = Metrics.ErrorRate(Predictions, Labels);

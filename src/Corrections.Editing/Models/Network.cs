@@ -80,8 +80,15 @@ public sealed class Network : IDisposable
         return ReferenceEquals(x, input) ? input.alias() : x;
     }
 
+    /// <summary>
+    /// Batch size for evaluation passes. Large enough to keep both cores busy, small enough that a conv activation
+    /// (256 × 32 × 28 × 28 floats ≈ 26 MB) stays under glibc's 32 MB mmap threshold: at 1,000 images every batch's
+    /// activations were mmapped and page-faulted afresh, and a test-set pass took 3.5 s instead of 1.3 s.
+    /// </summary>
+    public const int EvaluationBatch = 256;
+
     /// <summary>Logits for a whole data set in evaluation mode, batch by batch, without building a graph.</summary>
-    public Tensor Logits(Tensor inputs, int batchSize = 1000, IReadOnlyList<Tensor>? parameters = null, int fromStage = 0, int? toStage = null)
+    public Tensor Logits(Tensor inputs, int batchSize = EvaluationBatch, IReadOnlyList<Tensor>? parameters = null, int fromStage = 0, int? toStage = null)
     {
         using var _ = no_grad();
         var chunks = new List<Tensor>();

@@ -48,10 +48,11 @@ public sealed class EditableObjective(EditableModel model, EditableTrainingOptio
 
     private (Tensor Features, Tensor Before) Control(Network network, int cut, Tensor inputs, Tensor features, Tensor logits, Tensor? separate, bool shareFeatures)
     {
-        var size = options.ControlBatchSize == 0 ? inputs.shape[0] : options.ControlBatchSize;
+        // Control inputs are the minibatch's last rows, never the edited (first) ones: the stability term must not
+        // pull an edited input back towards its old label.
+        var size = options.ControlBatchSize == 0 ? inputs.shape[0] - options.EditBatchSize : options.ControlBatchSize;
         if (separate is null && shareFeatures)
         {
-            // The minibatch's last rows, so control inputs are not the edited ones when the batch is small.
             var start = inputs.shape[0] - size;
             return (features.narrow(0, start, size), logits.narrow(0, start, size));
         }

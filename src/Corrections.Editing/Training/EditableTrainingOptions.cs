@@ -23,7 +23,7 @@ public sealed record EditableTrainingOptions
     public int EditBatchSize { get; init; } = 1;
     public ControlSource Control { get; init; } = ControlSource.Minibatch;
 
-    /// <summary>Control inputs per step; 0 means the whole minibatch. Fewer is cheaper, at some cost in locality.</summary>
+    /// <summary>Control inputs per step; 0 means every minibatch row not edited. Fewer is cheaper, at some cost in locality.</summary>
     public int ControlBatchSize { get; init; }
 
     /// <summary>Pad-and-crop padding in pixels (0 = off).</summary>
@@ -40,9 +40,9 @@ public sealed record EditableTrainingOptions
         {
             throw new ArgumentException("Epochs ≥ 1, batch size ≥ 2, learning rate > 0 and clip norm > 0 are required.");
         }
-        if (EditBatchSize < 1 || EditBatchSize > BatchSize || ControlBatchSize < 0 || ControlBatchSize > BatchSize)
+        if (EditBatchSize < 1 || EditBatchSize >= BatchSize || ControlBatchSize < 0 || ControlBatchSize > BatchSize - EditBatchSize)
         {
-            throw new ArgumentException($"Edit batch size must lie in [1, {BatchSize}] and control batch size in [0, {BatchSize}].");
+            throw new ArgumentException($"Edit batch size must lie in [1, {BatchSize - 1}] and control batch size in [0, {BatchSize - EditBatchSize}] (the minibatch rows not edited).");
         }
         if (EditCoefficient < 0 || StabilityCoefficient < 0)
         {
