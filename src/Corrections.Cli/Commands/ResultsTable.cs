@@ -12,11 +12,13 @@ public static class ResultsTable
             .AddColumns("model", "protocol", "method", "edits", "drawdown", "success", "steps", "error", "flips", "hold", "p50 ms");
         foreach (var r in rows)
         {
-            table.AddRow(r.Model, r.Protocol, r.Method, $"{r.Edits}", Number(r.DrawdownPp, "F2") + " pp", $"{r.SuccessRate:F0} %", $"{r.MeanSteps:F1}",
+            table.AddRow(r.Model, r.Protocol, r.Method, $"{r.Edits}", Unit(Number(r.DrawdownPp, "F2"), " pp"), $"{r.SuccessRate:F0} %", $"{r.MeanSteps:F1}",
                 $"{r.TestErrorPct:F1} %", $"{r.FlipRatePct:F1} %", r.HoldRatePct is double h ? $"{h:F0} %" : "", Number(r.LatencyP50Ms, "F1"));
         }
         return table;
     }
+
+    private static string Unit(string number, string unit) => number.Length == 0 ? "" : number + unit;
 
     private static string Number(double value, string format) => double.IsNaN(value) || value == 0 ? "" : value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -34,23 +34,9 @@ public static class EditProtocols
             successes += result.Success ? 1 : 0;
             progress?.Report(k + 1);
         }
-        return new ProtocolResult
+        return Row(protocol, modelName, evaluation, cases.Count, successes, steps, latencies, drawdowns.DefaultIfEmpty(0).Average(), clock) with
         {
-            Model = modelName,
-            Protocol = protocol,
-            Method = "editor",
-            Editor = evaluation.Model.Editor.Options.Kind.ToString(),
-            EvaluationSet = evaluation.Name,
-            Edits = cases.Count,
-            DrawdownPp = drawdowns.DefaultIfEmpty(0).Average(),
-            SuccessRate = cases.Count == 0 ? 0 : 100.0 * successes / cases.Count,
-            MeanSteps = steps.DefaultIfEmpty(0).Average(),
-            MedianSteps = Metrics.Percentile(steps, 50),
-            TestErrorPct = evaluation.ErrorRate * 100,
             FlipRatePct = flips.DefaultIfEmpty(0).Average(),
-            LatencyP50Ms = Metrics.Percentile(latencies, 50),
-            LatencyP99Ms = Metrics.Percentile(latencies, 99),
-            Seconds = clock.Elapsed.TotalSeconds,
         };
     }
 
@@ -92,24 +78,10 @@ public static class EditProtocols
             var predictions = model.LogitsFromFeatures(sourceFeatures.index_select(0, indices)).argmax(1).cpu();
             hold = 100 * (1 - Metrics.ErrorRate(predictions, tensor(applied.Select(a => a.Target).ToArray())));
         }
-        return new ProtocolResult
+        return Row("sequential", modelName, evaluation, cases.Count, applied.Count, steps, latencies, curve.LastOrDefault(), clock) with
         {
-            Model = modelName,
-            Protocol = "sequential",
-            Method = "editor",
-            Editor = model.Editor.Options.Kind.ToString(),
-            EvaluationSet = evaluation.Name,
-            Edits = cases.Count,
-            DrawdownPp = curve.LastOrDefault(),
-            SuccessRate = cases.Count == 0 ? 0 : 100.0 * applied.Count / cases.Count,
-            MeanSteps = steps.DefaultIfEmpty(0).Average(),
-            MedianSteps = Metrics.Percentile(steps, 50),
-            TestErrorPct = evaluation.ErrorRate * 100,
-            LatencyP50Ms = Metrics.Percentile(latencies, 50),
-            LatencyP99Ms = Metrics.Percentile(latencies, 99),
             HoldRatePct = hold,
             Curve = curve,
-            Seconds = clock.Elapsed.TotalSeconds,
         };
     }
 
@@ -141,23 +113,29 @@ public static class EditProtocols
             held += predictions.eq(edit.Target).sum().item<long>();
             total += views;
         }
-        return new ProtocolResult
+        return Row("generalization", modelName, evaluation, cases.Count, successes, steps, [], double.NaN, clock) with
         {
-            Model = modelName,
-            Protocol = "generalization",
-            Method = "editor",
-            Editor = model.Editor.Options.Kind.ToString(),
-            EvaluationSet = evaluation.Name,
-            Edits = cases.Count,
-            DrawdownPp = double.NaN,
-            SuccessRate = cases.Count == 0 ? 0 : 100.0 * successes / cases.Count,
-            MeanSteps = steps.DefaultIfEmpty(0).Average(),
-            MedianSteps = Metrics.Percentile(steps, 50),
-            TestErrorPct = evaluation.ErrorRate * 100,
             HoldRatePct = total == 0 ? 0 : 100 * held / total,
-            Seconds = clock.Elapsed.TotalSeconds,
         };
     }
+
+    private static ProtocolResult Row(string protocol, string modelName, EvaluationSet evaluation, int edits, int successes, List<double> steps, List<double> latencies, double drawdown, System.Diagnostics.Stopwatch clock) => new()
+    {
+        Model = modelName,
+        Protocol = protocol,
+        Method = "editor",
+        Editor = evaluation.Model.Editor.Options.Kind.ToString(),
+        EvaluationSet = evaluation.Name,
+        Edits = edits,
+        DrawdownPp = drawdown,
+        SuccessRate = edits == 0 ? 0 : 100.0 * successes / edits,
+        MeanSteps = steps.DefaultIfEmpty(0).Average(),
+        MedianSteps = Metrics.Percentile(steps, 50),
+        TestErrorPct = evaluation.ErrorRate * 100,
+        LatencyP50Ms = latencies.Count == 0 ? double.NaN : Metrics.Percentile(latencies, 50),
+        LatencyP99Ms = latencies.Count == 0 ? double.NaN : Metrics.Percentile(latencies, 99),
+        Seconds = clock.Elapsed.TotalSeconds,
+    };
 
     /// <summary>Views of one image [1, C, H, W]: a third cropped, a third flipped and cropped, a third with noise.</summary>
     public static Tensor AugmentedViews(Tensor image, int views, Generator generator)
