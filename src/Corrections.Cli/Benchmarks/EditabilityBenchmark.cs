@@ -20,9 +20,8 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
     {
         using var train = DataSources.Load(settings.Data, DatasetSplit.Train, settings.TrainLimit);
         using var test = DataSources.Load(settings.Data, DatasetSplit.Test);
-        var half = test.Count / 2;
-        using var pool = test.Take(half);
-        using var heldOut = test.Select(Enumerable.Range(half, test.Count - half).Select(i => (long)i).ToArray());
+        using var split = new CorrectionSplit(test);
+        var (pool, heldOut) = (split.Reports, split.HeldOut);
 
         var plainRun = TrainCommand.Train(Recipe(plain: true), train, test, Path.Combine(workDirectory, "plain.ctm"), null, cancellation);
         var editableRun = TrainCommand.Train(Recipe(plain: false), train, test, Path.Combine(workDirectory, "editable.ctm"), null, cancellation);
@@ -34,7 +33,7 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
         {
             Log($"protocols on the {name} model");
             using var full = new EvaluationSet("test", model, test);
-            using var second = new EvaluationSet("test[second half]", model, heldOut);
+            using var second = new EvaluationSet(CorrectionSplit.HeldOutName, model, heldOut);
             var paperCases = EditCases.Random(model, test, settings.Edits, settings.Seed);
             var mistakes = EditCases.Mistakes(model, pool, settings.Edits, settings.Seed);
             var sequentialCases = mistakes.Take(settings.SequentialEdits).ToList();

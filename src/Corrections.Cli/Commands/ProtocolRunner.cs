@@ -15,27 +15,27 @@ public static class ProtocolRunner
 
     public static IEnumerable<ProtocolResult> Run(string name, EditableModel model, LabeledImages test, IEnumerable<string> protocols, int edits, int? evalSubset, long seed)
     {
-        var half = test.Count / 2;
-        using var pool = test.Take(half);
-        using var heldOut = test.Select(Enumerable.Range(half, test.Count - half).Select(i => (long)i).ToArray());
-        using var paperData = evalSubset is int n && n < test.Count ? test.Take(n) : test.Take(test.Count);
+        using var split = new CorrectionSplit(test);
+        var (pool, heldOut) = (split.Reports, split.HeldOut);
+        using var subset = evalSubset is int n && n < test.Count ? test.Take(n) : null;
+        var paperData = subset ?? test;
         foreach (var protocol in protocols)
         {
             yield return protocol switch
             {
                 "paper" => WithSet(model, "test" + (evalSubset is null ? "" : $"[:{evalSubset}]"), paperData, set =>
                     EditProtocols.Independent("paper", name, set, paperData, EditCases.Random(model, paperData, edits, seed), Progress("paper", edits))),
-                "natural" => WithSet(model, "test[second half]", heldOut, set =>
+                "natural" => WithSet(model, CorrectionSplit.HeldOutName, heldOut, set =>
                 {
                     var cases = EditCases.Mistakes(model, pool, edits, seed);
                     return EditProtocols.Independent("natural", name, set, pool, cases, Progress("natural", cases.Count));
                 }),
-                "sequential" => WithSet(model, "test[second half]", heldOut, set =>
+                "sequential" => WithSet(model, CorrectionSplit.HeldOutName, heldOut, set =>
                 {
                     var cases = EditCases.Mistakes(model, pool, Math.Min(edits, 200), seed);
                     return EditProtocols.Sequential(name, set, pool, cases, Progress("sequential", cases.Count));
                 }),
-                "generalization" => WithSet(model, "test[second half]", heldOut, set =>
+                "generalization" => WithSet(model, CorrectionSplit.HeldOutName, heldOut, set =>
                     EditProtocols.Generalization(name, set, pool, EditCases.Mistakes(model, pool, Math.Min(edits, 200), seed), seed: seed)),
                 _ => throw new ArgumentException($"Unknown protocol '{protocol}'. Use {string.Join(", ", All)} or all."),
             };
