@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Corrections.Editing.Data;
+using static TorchSharp.torch;
+
+namespace Corrections.Editing.Persistence;
+
+/// <summary>
+/// Model versions on disk under one root, as <c>&lt;model&gt;/&lt;number&gt;.ctm</c>. Writes are atomic (temp file +
+/// rename), every load checks the SHA-256 the caller recorded, and an edit version stores only the tensors the editor
+/// changed, with its parent's location and hash, whenever that is smaller than the whole model.
+/// </summary>
+public sealed partial class ModelStore(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public StoredVersion SaveFull(string model, int number, EditableModel value)
+    {
+        var path = PathOf(model, number);
+        value.Save(path, new Dictionary<string, string> { ["kind"] = "full" });
+        return Describe(path, isDelta: false);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="edited"/>, a descendant of <paramref name="parent"/> that differs from it only in its
+    /// editable subset: as a delta when the subset is at most half the model (ResNet-18's layer3 is about 2 of 11 M
+    /// parameters), else in full. A delta that saves little is not worth the parent chain every load must walk: the
+    /// small CNN's fc1+head are 95 % of it.
+    /// </summary>
+    public StoredVersion SaveEdit(string model, int number, EditableModel edited, StoredVersion parent)
+    {
+        var indices = edited.Subset.ParameterIndices;
+        var subsetElements = indices.Sum(i => edited.Architecture.Parameters[i].ElementCount);
+        if (subsetElements * 2 > edited.Architecture.ParameterCount)
+        {
+            return SaveFull(model, number, edited);
+        }
+        var path = PathOf(model, number);
+        var tensors = indices.Select(i => (edited.Architecture.Parameters[i].Name, edited.Network.Parameters[i])).ToList();
+        TensorArchive.Write(path, tensors, new Dictionary<string, string>
+        {
+            ["kind"] = "delta",
+            ["parent"] = parent.Location,
+            ["parent_sha256"] = parent.Sha256,
+            ["parent_is_delta"] = parent.IsDelta.ToString(CultureInfo.InvariantCulture),
+            ["parent_bytes"] = parent.Bytes.ToString(CultureInfo.InvariantCulture),
+        });
+        return Describe(path, isDelta: true);
+    }
+
+    /// <summary>Loads a version, verifying its hash and, for a delta, its ancestors' hashes.</summary>
+    public EditableModel Load(StoredVersion version)
+    {
+        var path = Resolve(version.Location);
+        var actual = TensorArchive.Sha256(path);
+        if (actual != version.Sha256)
+        {
+            throw new DataFormatException($"{version.Location}: SHA-256 is {actual}, the registry recorded {version.Sha256}. The file was changed or corrupted.");
+        }
+        if (!version.IsDelta)
+        {
+            return EditableModel.Load(path);
+        }
+        var (tensors, metadata) = TensorArchive.Read(path);
+        try
+        {
+            var parent = new StoredVersion(metadata["parent"], metadata["parent_sha256"], bool.Parse(metadata["parent_is_delta"]), long.Parse(metadata["parent_bytes"], CultureInfo.InvariantCulture));
+            var model = Load(parent);
+            var names = model.Architecture.Parameters.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i);
+            using (no_grad())
+            {
+                foreach (var (name, value) in tensors)
+                {
+                    if (!names.TryGetValue(name, out var index) || !model.Network.Parameters[index].shape.SequenceEqual(value.shape))
+                    {
+                        model.Dispose();
+                        throw new DataFormatException($"{version.Location}: tensor {name} does not fit the parent's architecture.");
+                    }
+                    model.Network.Parameters[index].copy_(value);
+                }
+            }
+            return model;
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new DataFormatException($"{version.Location}: delta metadata incomplete ({e.Message}).", e);
+        }
+        finally
+        {
+            foreach (var (_, t) in tensors)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private StoredVersion Describe(string path, bool isDelta) =>
+        new(Path.GetRelativePath(Root, path), TensorArchive.Sha256(path), isDelta, new FileInfo(path).Length);
+
+    private string PathOf(string model, int number)
+    {
+        if (!ModelName().IsMatch(model))
+        {
+            throw new ArgumentException($"Model name '{model}' is not allowed: use 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.");
+        }
+        if (number < 1)
+        {
+            throw new ArgumentException($"Version numbers start at 1, got {number}.");
+        }
+        return Resolve(Path.Combine(model, $"{number}.ctm"));
+    }
+
+    /// <summary>A stored location, refused if it would leave the root (a tampered registry row, say).</summary>
+    private string Resolve(string location)
+    {
+        var full = Path.GetFullPath(Path.Combine(Root, location));
+        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Location '{location}' lies outside the model store.");
+        }
+        return full;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex ModelName();
+}
