@@ -8,9 +8,9 @@ namespace Corrections.Editing.Tests;
 
 public sealed class When_a_model_is_saved : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("corrections-model-");
+    private readonly TemporaryDirectory _directory = new();
 
-    private string PathOf(string name) => Path.Combine(_directory.FullName, name);
+    private string PathOf(string name) => _directory.File(name);
 
     private static EditableModel SmallCnn(long seed) => EditableModel.Create(Architectures.SmallCnn(), Normalization.FashionMnist, "fc1,head",
         new EditorOptions { Kind = EditorKind.Adam, LearningRate = 0.02, MaxSteps = 7 }, seed);
@@ -48,7 +48,7 @@ public sealed class When_a_model_is_saved : IDisposable
 
         Assert.Equal(TensorArchive.Sha256(PathOf("a.ctm")), TensorArchive.Sha256(PathOf("b.ctm")));
         Assert.NotEqual(TensorArchive.Sha256(PathOf("a.ctm")), TensorArchive.Sha256(PathOf("c.ctm")));
-        Assert.Empty(Directory.GetFiles(_directory.FullName, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_directory.Path, "*.tmp"));
     }
 
     [Fact]
@@ -81,5 +81,5 @@ public sealed class When_a_model_is_saved : IDisposable
         Assert.Equal(3, loaded.Subset.FirstStage);
     }
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 }

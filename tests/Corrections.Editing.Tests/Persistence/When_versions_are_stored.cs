@@ -8,7 +8,7 @@ namespace Corrections.Editing.Tests.Persistence;
 
 public sealed class When_versions_are_stored : IDisposable
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("corrections-store-");
+    private readonly TemporaryDirectory _root = new();
 
     private static EditableModel SmallCnn(string subset = "head") => EditableModel.Create(Architectures.SmallCnn(), Normalization.FashionMnist, subset,
         new EditorOptions { LearningRate = 0.5, MaxSteps = 50 }, seed: 7);
@@ -18,7 +18,7 @@ public sealed class When_versions_are_stored : IDisposable
     [Fact]
     public void Should_store_an_edit_as_a_small_delta_that_loads_back_exactly()
     {
-        var store = new ModelStore(_root.FullName);
+        var store = new ModelStore(_root.Path);
         using var model = SmallCnn();
         var v1 = store.SaveFull("fashion", 1, model);
         using var image = rand([1, 1, 28, 28], generator: new Generator(1));
@@ -38,7 +38,7 @@ public sealed class When_versions_are_stored : IDisposable
     [Fact]
     public void Should_store_an_edit_in_full_when_its_subset_is_most_of_the_model()
     {
-        var store = new ModelStore(_root.FullName);
+        var store = new ModelStore(_root.Path);
         using var model = SmallCnn("fc1,head");
         var v1 = store.SaveFull("fashion", 1, model);
 
@@ -52,10 +52,10 @@ public sealed class When_versions_are_stored : IDisposable
     [Fact]
     public void Should_refuse_a_file_whose_hash_changed()
     {
-        var store = new ModelStore(_root.FullName);
+        var store = new ModelStore(_root.Path);
         using var model = SmallCnn();
         var v1 = store.SaveFull("fashion", 1, model);
-        var path = Path.Combine(_root.FullName, v1.Location);
+        var path = Path.Combine(_root.Path, v1.Location);
         var bytes = File.ReadAllBytes(path);
         bytes[^1] ^= 0x40;
         File.WriteAllBytes(path, bytes);
@@ -71,12 +71,12 @@ public sealed class When_versions_are_stored : IDisposable
     [InlineData("Upper")]
     public void Should_refuse_model_names_that_could_leave_the_store(string name)
     {
-        var store = new ModelStore(_root.FullName);
+        var store = new ModelStore(_root.Path);
         using var model = SmallCnn();
 
         Assert.Throws<ArgumentException>(() => store.SaveFull(name, 1, model));
         Assert.Throws<ArgumentException>(() => store.Load(new StoredVersion("../../etc/passwd", new string('0', 64), false, 0)));
     }
 
-    public void Dispose() => _root.Delete(recursive: true);
+    public void Dispose() => _root.Dispose();
 }

@@ -67,26 +67,19 @@ public class When_a_tiny_model_is_trained
     [Fact]
     public void Should_resume_from_a_checkpoint_exactly_where_it_left_off()
     {
-        var directory = Directory.CreateTempSubdirectory("corrections-checkpoint-");
-        try
-        {
-            using var data = TinyModels.Blobs(256, 3, seed: 23);
-            using var uninterrupted = TinyModels.Create(Editor, seed: 2);
-            new EditableTrainer(Options(true) with { Epochs = 2 }, new UniformEditTargets()).Train(uninterrupted, data);
+        using var directory = new TemporaryDirectory();
+        using var data = TinyModels.Blobs(256, 3, seed: 23);
+        using var uninterrupted = TinyModels.Create(Editor, seed: 2);
+        new EditableTrainer(Options(true) with { Epochs = 2 }, new UniformEditTargets()).Train(uninterrupted, data);
 
-            var checkpoint = Path.Combine(directory.FullName, "run.ckpt");
-            using var resumed = TinyModels.Create(Editor, seed: 2);
-            new EditableTrainer(Options(true) with { Epochs = 1 }, new UniformEditTargets()).Train(resumed, data, checkpointPath: checkpoint);
-            using var fresh = TinyModels.Create(Editor, seed: 99);
-            new EditableTrainer(Options(true) with { Epochs = 2 }, new UniformEditTargets()).Train(fresh, data, checkpointPath: checkpoint);
+        var checkpoint = directory.File("run.ckpt");
+        using var resumed = TinyModels.Create(Editor, seed: 2);
+        new EditableTrainer(Options(true) with { Epochs = 1 }, new UniformEditTargets()).Train(resumed, data, checkpointPath: checkpoint);
+        using var fresh = TinyModels.Create(Editor, seed: 99);
+        new EditableTrainer(Options(true) with { Epochs = 2 }, new UniformEditTargets()).Train(fresh, data, checkpointPath: checkpoint);
 
-            Assert.Equal(
-                uninterrupted.Network.Parameters.SelectMany(p => p.data<float>().ToArray()).ToArray(),
-                fresh.Network.Parameters.SelectMany(p => p.data<float>().ToArray()).ToArray());
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal(
+            uninterrupted.Network.Parameters.SelectMany(p => p.data<float>().ToArray()).ToArray(),
+            fresh.Network.Parameters.SelectMany(p => p.data<float>().ToArray()).ToArray());
     }
 }

@@ -1,4 +1,4 @@
-namespace Corrections.Editing.Tests.Data;
+namespace Corrections.Editing.Tests;
 
 /// <summary>A fresh directory under the system temp folder, deleted with everything in it on dispose.</summary>
 public sealed class TemporaryDirectory : IDisposable
