@@ -97,11 +97,24 @@ public sealed class EditableModel(Network network, Normalization normalization, 
             ["normalization_mean"] = JsonSerializer.Serialize(Normalization.Mean),
             ["normalization_std"] = JsonSerializer.Serialize(Normalization.Std),
         };
-        var tensors = Architecture.Parameters.Select((spec, i) => (spec.Name, Network.Parameters[i]))
+        TensorArchive.Write(path, NamedTensors().ToList(), metadata);
+    }
+
+    /// <summary>Every tensor of the model by its stored name: parameters, buffers, and the editor's (<c>editor.*</c>).</summary>
+    public IEnumerable<(string Name, Tensor Tensor)> NamedTensors() =>
+        Architecture.Parameters.Select((spec, i) => (spec.Name, Network.Parameters[i]))
             .Concat(Architecture.Buffers.Select((spec, i) => (spec.Name, Network.Buffers[i])))
-            .Concat(Editor.State.Select(kv => ($"editor.{kv.Key}", kv.Value)))
-            .ToList();
-        TensorArchive.Write(path, tensors, metadata);
+            .Concat(Editor.State.Select(kv => ($"editor.{kv.Key}", kv.Value)));
+
+    /// <summary>Overwrites every tensor of <see cref="NamedTensors"/> in place from <paramref name="values"/>.</summary>
+    /// <exception cref="KeyNotFoundException">A name is missing from <paramref name="values"/>.</exception>
+    public void CopyFrom(IReadOnlyDictionary<string, Tensor> values)
+    {
+        using var _ = no_grad();
+        foreach (var (name, tensor) in NamedTensors())
+        {
+            tensor.copy_(values[name]);
+        }
     }
 
     public static EditableModel Load(string path)

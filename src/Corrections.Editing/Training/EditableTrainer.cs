@@ -110,10 +110,7 @@ public sealed class EditableTrainer(EditableTrainingOptions options, EditTargets
 
     private static void SaveCheckpoint(string path, EditableModel model, OuterAdam optimizer, int epochsDone)
     {
-        var state = optimizer.State.Concat(model.Editor.State.Select(kv => ($"editor.{kv.Key}", kv.Value)))
-            .Concat(model.Architecture.Parameters.Select((p, i) => (p.Name, model.Network.Parameters[i])))
-            .Concat(model.Architecture.Buffers.Select((b, i) => (b.Name, model.Network.Buffers[i])))
-            .ToList();
+        var state = optimizer.State.Concat(model.NamedTensors()).ToList();
         TensorArchive.Write(path, state, new Dictionary<string, string>
         {
             ["epochs_done"] = epochsDone.ToString(CultureInfo.InvariantCulture),
@@ -127,21 +124,7 @@ public sealed class EditableTrainer(EditableTrainingOptions options, EditTargets
         var byName = tensors.ToDictionary(t => t.Name, t => t.Tensor);
         try
         {
-            using (no_grad())
-            {
-                foreach (var (p, i) in model.Architecture.Parameters.Select((p, i) => (p, i)))
-                {
-                    model.Network.Parameters[i].copy_(byName[p.Name]);
-                }
-                foreach (var (b, i) in model.Architecture.Buffers.Select((b, i) => (b, i)))
-                {
-                    model.Network.Buffers[i].copy_(byName[b.Name]);
-                }
-                foreach (var (name, value) in model.Editor.State)
-                {
-                    value.copy_(byName[$"editor.{name}"]);
-                }
-            }
+            model.CopyFrom(byName);
             optimizer.Restore(byName, long.Parse(metadata["adam_steps"], CultureInfo.InvariantCulture));
             return int.Parse(metadata["epochs_done"], CultureInfo.InvariantCulture);
         }
