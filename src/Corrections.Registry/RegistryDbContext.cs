@@ -10,6 +10,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<ModelAlias> Aliases => Set<ModelAlias>();
     public DbSet<Promotion> Promotions => Set<Promotion>();
     public DbSet<Report> Reports => Set<Report>();
+    public DbSet<EditRecord> Edits => Set<EditRecord>();
+    public DbSet<ValidationRecord> Validations => Set<ValidationRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -33,6 +35,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             version.HasOne(v => v.Parent).WithMany().HasForeignKey(v => v.ParentId).OnDelete(DeleteBehavior.Restrict);
             version.Property(v => v.Kind).HasConversion<string>().HasMaxLength(16);
             version.Property(v => v.Sha256).HasMaxLength(64).IsFixedLength();
+            version.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
+            version.HasIndex(v => new { v.ModelId, v.Status });
         });
 
         modelBuilder.Entity<ModelAlias>(alias =>
@@ -60,6 +64,25 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             report.Property(r => r.Source).HasMaxLength(MaxNameLength);
             report.Property(r => r.InputFormat).HasMaxLength(16);
             report.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            report.HasIndex(r => r.VersionId);
+            report.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<EditRecord>(edit =>
+        {
+            edit.ToTable("edits");
+            edit.HasIndex(e => e.VersionId);
+            edit.HasIndex(e => e.ReportId);
+            edit.HasOne<ModelVersion>().WithMany().HasForeignKey(e => e.VersionId).OnDelete(DeleteBehavior.Restrict);
+            edit.HasOne<Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ValidationRecord>(validation =>
+        {
+            validation.ToTable("validations");
+            validation.HasIndex(v => v.VersionId);
+            validation.Property(v => v.SetName).HasMaxLength(MaxNameLength);
+            validation.HasOne<ModelVersion>().WithMany().HasForeignKey(v => v.VersionId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 

@@ -23,6 +23,59 @@ namespace Corrections.Migrations.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Corrections.Registry.Entities.EditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int>("BatchSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch_size");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<double>("Loss")
+                        .HasColumnType("double precision")
+                        .HasColumnName("loss");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("report_id");
+
+                    b.Property<int>("Steps")
+                        .HasColumnType("integer")
+                        .HasColumnName("steps");
+
+                    b.Property<bool>("Success")
+                        .HasColumnType("boolean")
+                        .HasColumnName("success");
+
+                    b.Property<long>("VersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_edits");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_edits_report_id");
+
+                    b.HasIndex("VersionId")
+                        .HasDatabaseName("ix_edits_version_id");
+
+                    b.ToTable("edits", "corrections");
+                });
+
             modelBuilder.Entity("Corrections.Registry.Entities.ModelAlias", b =>
                 {
                     b.Property<int>("ModelId")
@@ -60,6 +113,10 @@ namespace Corrections.Migrations.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -68,6 +125,10 @@ namespace Corrections.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("created_by");
+
+                    b.Property<bool>("IsDelta")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_delta");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -94,10 +155,24 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnName("sha256")
                         .IsFixedLength();
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasColumnType("text")
+                        .HasColumnName("status_reason");
+
                     b.Property<string>("StorageLocation")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("storage_location");
+
+                    b.Property<DateTimeOffset?>("ValidatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("validated_at");
 
                     b.HasKey("Id")
                         .HasName("pk_model_versions");
@@ -108,6 +183,9 @@ namespace Corrections.Migrations.Migrations
                     b.HasIndex("ModelId", "Number")
                         .IsUnique()
                         .HasDatabaseName("ix_model_versions_model_id_number");
+
+                    b.HasIndex("ModelId", "Status")
+                        .HasDatabaseName("ix_model_versions_model_id_status");
 
                     b.ToTable("model_versions", "corrections");
                 });
@@ -217,6 +295,14 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("report_id");
 
+                    b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("BacklogReason")
+                        .HasColumnType("text")
+                        .HasColumnName("backlog_reason");
+
                     b.Property<float?>("Confidence")
                         .HasColumnType("real")
                         .HasColumnName("confidence");
@@ -224,6 +310,10 @@ namespace Corrections.Migrations.Migrations
                     b.Property<int>("CorrectLabel")
                         .HasColumnType("integer")
                         .HasColumnName("correct_label");
+
+                    b.Property<DateTimeOffset?>("EditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_at");
 
                     b.Property<string>("InputFormat")
                         .HasMaxLength(16)
@@ -237,6 +327,10 @@ namespace Corrections.Migrations.Migrations
                     b.PrimitiveCollection<int[]>("InputShape")
                         .HasColumnType("integer[]")
                         .HasColumnName("input_shape");
+
+                    b.Property<byte[]>("InputTensor")
+                        .HasColumnType("bytea")
+                        .HasColumnName("input_tensor");
 
                     b.Property<string>("ModelName")
                         .IsRequired()
@@ -276,16 +370,116 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<long?>("VersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version_id");
+
                     b.HasKey("ReportId")
                         .HasName("pk_reports");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_reports_status");
 
+                    b.HasIndex("VersionId")
+                        .HasDatabaseName("ix_reports_version_id");
+
                     b.HasIndex("ModelName", "ReceivedAt")
                         .HasDatabaseName("ix_reports_model_name_received_at");
 
                     b.ToTable("reports", "corrections");
+                });
+
+            modelBuilder.Entity("Corrections.Registry.Entities.ValidationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double>("BaseErrorRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("base_error_rate");
+
+                    b.Property<double?>("ChangeVsProductionPp")
+                        .HasColumnType("double precision")
+                        .HasColumnName("change_vs_production_pp");
+
+                    b.Property<double>("CumulativeDrawdownPp")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cumulative_drawdown_pp");
+
+                    b.Property<double>("DrawdownPp")
+                        .HasColumnType("double precision")
+                        .HasColumnName("drawdown_pp");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<double>("ErrorRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("error_rate");
+
+                    b.Property<int>("Examples")
+                        .HasColumnType("integer")
+                        .HasColumnName("examples");
+
+                    b.Property<double>("ParentErrorRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("parent_error_rate");
+
+                    b.Property<bool>("Passed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("passed");
+
+                    b.Property<double?>("ProductionErrorRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("production_error_rate");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("SetName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("set_name");
+
+                    b.Property<long>("VersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_validations");
+
+                    b.HasIndex("VersionId")
+                        .HasDatabaseName("ix_validations_version_id");
+
+                    b.ToTable("validations", "corrections");
+                });
+
+            modelBuilder.Entity("Corrections.Registry.Entities.EditRecord", b =>
+                {
+                    b.HasOne("Corrections.Registry.Entities.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_edits_reports_report_id");
+
+                    b.HasOne("Corrections.Registry.Entities.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_edits_model_versions_version_id");
                 });
 
             modelBuilder.Entity("Corrections.Registry.Entities.ModelAlias", b =>
@@ -318,6 +512,25 @@ namespace Corrections.Migrations.Migrations
                     b.Navigation("Model");
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Corrections.Registry.Entities.Report", b =>
+                {
+                    b.HasOne("Corrections.Registry.Entities.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_model_versions_version_id");
+                });
+
+            modelBuilder.Entity("Corrections.Registry.Entities.ValidationRecord", b =>
+                {
+                    b.HasOne("Corrections.Registry.Entities.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_validations_model_versions_version_id");
                 });
 
             modelBuilder.Entity("Corrections.Registry.Entities.RegisteredModel", b =>

@@ -15,6 +15,13 @@ public sealed class ModelVersion
     public VersionKind Kind { get; set; }
     public required string Sha256 { get; set; }
     public required string StorageLocation { get; set; }
+    public bool IsDelta { get; set; }
+    public long Bytes { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    public VersionStatus Status { get; set; }
+
+    /// <summary>Why the gate rejected this version; null while pending or once accepted.</summary>
+    public string? StatusReason { get; set; }
+    public DateTimeOffset? ValidatedAt { get; set; }
 }

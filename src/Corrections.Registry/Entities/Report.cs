@@ -20,6 +20,17 @@ public sealed class Report
     /// <summary>The input as received (float32 tensor or encoded image), kept so retraining can fold it back in.</summary>
     public byte[]? InputPayload { get; set; }
     public string? InputFormat { get; set; }
+
+    /// <summary>The validated input decoded to float32 [C, H, W] in [0, 1]: what the editor and retraining use.</summary>
+    public byte[]? InputTensor { get; set; }
     public ReportStatus Status { get; set; }
     public string? RejectionReason { get; set; }
+
+    /// <summary>Why the correction went to the retraining backlog (editor failed, candidate rejected).</summary>
+    public string? BacklogReason { get; set; }
+
+    /// <summary>The version whose edit carries this correction.</summary>
+    public long? VersionId { get; set; }
+    public DateTimeOffset? EditedAt { get; set; }
+    public DateTimeOffset? AppliedAt { get; set; }
 }

@@ -1,0 +1,13 @@
+namespace Corrections.Contracts;
+
+/// <summary>An operator moved alias <see cref="Alias"/> of <see cref="Model"/> back from <see cref="FromVersion"/> to <see cref="Version"/>.</summary>
+public sealed record ModelRolledBack
+{
+    public required string Model { get; init; }
+    public required string Alias { get; init; }
+    public required int FromVersion { get; init; }
+    public required int Version { get; init; }
+    public required string Reason { get; init; }
+    public required string Actor { get; init; }
+    public required DateTimeOffset RolledBackAt { get; init; }
+}

@@ -1,0 +1,101 @@
+using Corrections.Editing;
+using Corrections.Editing.Persistence;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.Extensions.Options;
+
+namespace Corrections.Pipeline.Chain;
+
+/// <summary>
+/// Operator actions on a chain: register a trained model (base or retrain) and point the alias at it, and move the
+/// alias by hand (promote, rollback). Every move is logged with who and why.
+/// </summary>
+public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOptions> options, TimeProvider clock)
+{
+    public async Task<ModelVersion> RegisterAsync(string name, EditableModel model, VersionKind kind, string actor, string reason, CancellationToken cancellation)
+    {
+        if (kind == VersionKind.Edit)
+        {
+            throw new ArgumentException("Edit versions come from the edit worker; register base or retrain versions.", nameof(kind));
+        }
+        var shape = model.Architecture.InputShape.Select(d => (int)d).ToArray();
+        var registered = await db.ModelAsync(name, cancellation);
+        if (registered is null)
+        {
+            registered = new RegisteredModel
+            {
+                Name = name,
+                Architecture = model.Architecture.Name,
+                InputShape = shape,
+                ClassCount = model.Architecture.ClassCount,
+                CreatedAt = clock.GetUtcNow(),
+            };
+            db.Models.Add(registered);
+            await db.SaveChangesAsync(cancellation);
+        }
+        else if (registered.Architecture != model.Architecture.Name || !registered.InputShape.SequenceEqual(shape) || registered.ClassCount != model.Architecture.ClassCount)
+        {
+            throw new InvalidOperationException(
+                $"Model '{name}' is registered as {registered.Architecture} [{string.Join(", ", registered.InputShape)}] with {registered.ClassCount} classes; this file is {model.Architecture.Name} [{string.Join(", ", shape)}] with {model.Architecture.ClassCount}.");
+        }
+
+        var alias = options.Value.Alias;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+        await ChainLock.AcquireAsync(db, registered.Id, cancellation);
+        var number = await db.NextNumberAsync(registered.Id, cancellation);
+        var current = await db.AliasTargetAsync(registered.Id, alias, cancellation);
+        var stored = new ModelStore(options.Value.ModelStoreRoot).SaveFull(name, number, model);
+        var now = clock.GetUtcNow();
+        var version = new ModelVersion
+        {
+            ModelId = registered.Id,
+            Number = number,
+            ParentId = kind == VersionKind.Retrain ? current?.Id : null,
+            Kind = kind,
+            Sha256 = stored.Sha256,
+            StorageLocation = stored.Location,
+            IsDelta = false,
+            Bytes = stored.Bytes,
+            CreatedBy = actor,
+            CreatedAt = now,
+            Status = VersionStatus.Accepted,
+            ValidatedAt = now,
+        };
+        db.Versions.Add(version);
+        await db.SaveChangesAsync(cancellation);
+        await db.MoveAsync(registered.Id, alias, version, actor, reason, isRollback: false, now, cancellation);
+        await db.SaveChangesAsync(cancellation);
+        await transaction.CommitAsync(cancellation);
+        return version;
+    }
+
+    /// <summary>
+    /// Points the alias at an accepted version: forward is a promotion, back a rollback. Pending and rejected versions
+    /// cannot be promoted: that is what the gate is for.
+    /// </summary>
+    public async Task<(ModelVersion From, ModelVersion To)> MoveAliasAsync(string name, int number, string actor, string reason, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("A promotion or rollback needs a reason for the audit log.", nameof(reason));
+        }
+        var model = await db.ModelAsync(name, cancellation) ?? throw new InvalidOperationException($"No model named '{name}'.");
+        var alias = options.Value.Alias;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+        await ChainLock.AcquireAsync(db, model.Id, cancellation);
+        var to = await db.VersionAsync(model.Id, number, cancellation) ?? throw new InvalidOperationException($"Model '{name}' has no version {number}.");
+        if (to.Status != VersionStatus.Accepted)
+        {
+            throw new InvalidOperationException($"v{number} of '{name}' is {to.Status.ToString().ToLowerInvariant()}; only accepted versions can take the '{alias}' alias.");
+        }
+        var from = await db.AliasTargetAsync(model.Id, alias, cancellation) ?? throw new InvalidOperationException($"Model '{name}' has no '{alias}' alias yet.");
+        if (from.Id == to.Id)
+        {
+            throw new InvalidOperationException($"'{alias}' already points at v{number}.");
+        }
+        await db.MoveAsync(model.Id, alias, to, actor, reason, isRollback: to.Number < from.Number, clock.GetUtcNow(), cancellation);
+        await db.SaveChangesAsync(cancellation);
+        await transaction.CommitAsync(cancellation);
+        return (from, to);
+    }
+}

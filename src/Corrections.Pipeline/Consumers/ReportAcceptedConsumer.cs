@@ -1,0 +1,23 @@
+using Corrections.Contracts;
+using Corrections.Pipeline.Edits;
+using MassTransit;
+
+namespace Corrections.Pipeline.Consumers;
+
+/// <summary>The edit worker: a batch of accepted reports for one model becomes one candidate version.</summary>
+public sealed class ReportAcceptedConsumer(EditWorker worker) : IConsumer<Batch<ReportAccepted>>
+{
+    public async Task Consume(ConsumeContext<Batch<ReportAccepted>> context)
+    {
+        // Batches are grouped by model (see the definition); grouping again keeps a mixed batch correct regardless.
+        foreach (var group in context.Message.GroupBy(m => m.Message.Model, StringComparer.Ordinal))
+        {
+            var ids = group.Select(m => m.Message.ReportId).Distinct().ToList();
+            var outcome = await worker.ApplyAsync(group.Key, ids, candidate => context.Publish(candidate, context.CancellationToken), context.CancellationToken);
+            if (outcome.Candidate is { } candidate)
+            {
+                await context.Publish(candidate, context.CancellationToken);
+            }
+        }
+    }
+}

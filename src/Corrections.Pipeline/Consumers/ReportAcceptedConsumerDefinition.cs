@@ -1,0 +1,25 @@
+using Corrections.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Corrections.Pipeline.Consumers;
+
+/// <summary>Batches per model, with the size and wait from <see cref="PipelineOptions"/>; failures are retried, then redelivered.</summary>
+public sealed class ReportAcceptedConsumerDefinition(IOptions<PipelineOptions> options) : ConsumerDefinition<ReportAcceptedConsumer>
+{
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<ReportAcceptedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        var settings = options.Value;
+        // A batch can only be as large as what the broker lets us hold unacknowledged.
+        endpointConfigurator.PrefetchCount = Math.Max(16, settings.BatchMaxSize * 2);
+        endpointConfigurator.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(settings.BatchMaxSize)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(settings.BatchMaxWaitMs))
+            .SetConcurrencyLimit(4)
+            .GroupBy<ReportAccepted, string>(m => m.Message.Model));
+    }
+}

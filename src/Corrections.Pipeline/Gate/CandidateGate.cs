@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using Corrections.Contracts;
+using Corrections.Pipeline.Chain;
+using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Ingest;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static TorchSharp.torch;
+
+namespace Corrections.Pipeline.Gate;
+
+/// <summary>
+/// The validation gate. Measures a candidate on every configured set against its parent (drawdown), its base
+/// (cumulative drawdown) and production (change), checks that it predicts its own corrections, records every figure,
+/// and then — under the chain lock — promotes it by moving the alias, or rejects it and backlogs its corrections.
+/// </summary>
+public sealed class CandidateGate(
+    RegistryDbContext db,
+    ModelCache models,
+    FeatureCache features,
+    ValidationData data,
+    ComputeGate gate,
+    IOptions<PipelineOptions> pipeline,
+    IOptions<ValidationOptions> validation,
+    TimeProvider clock,
+    ILogger<CandidateGate> log)
+{
+    /// <summary>The verdict, or null when the candidate was already decided (a redelivered announcement).</summary>
+    public async Task<GateVerdict?> ValidateAsync(string modelName, int number, CancellationToken cancellation)
+    {
+        var alias = pipeline.Value.Alias;
+        var model = await db.ModelAsync(modelName, cancellation) ?? throw new InvalidOperationException($"Model '{modelName}' is not registered.");
+        var version = await db.Versions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.Number == number, cancellation)
+            ?? throw new InvalidOperationException($"Model '{modelName}' has no version {number}.");
+        if (version.Status != VersionStatus.Pending)
+        {
+            log.LogInformation("v{Version} of {Model} was already {Status}; nothing to validate", number, modelName, version.Status);
+            return null;
+        }
+        var parent = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version.ParentId, cancellation);
+        var root = await db.RootAsync(version, cancellation);
+        var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
+        var productionRoot = production is null ? null : await db.RootAsync(production, cancellation);
+        var corrections = await db.Reports.AsNoTracking().Where(r => r.VersionId == version.Id)
+            .Select(r => new Correction(r.InputTensor!, r.CorrectLabel)).ToListAsync(cancellation);
+        var ancestors = await db.EditAncestorsAsync(version, cancellation);
+        var earlier = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && ancestors.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied)
+            .Select(r => new Correction(r.InputTensor!, r.CorrectLabel)).ToListAsync(cancellation);
+
+        var timer = Stopwatch.StartNew();
+        var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
+        var measured = await gate.RunAsync(() => Measure(model, version, parent, root, production, productionRoot, spec, corrections, earlier), cancellation);
+        var (figures, reasons) = Judge(measured, parent.Number, production?.Number);
+        var duration = timer.Elapsed.TotalMilliseconds;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+        await ChainLock.AcquireAsync(db, model.Id, cancellation);
+        var tracked = await db.Versions.SingleAsync(v => v.Id == version.Id, cancellation);
+        if (tracked.Status != VersionStatus.Pending)
+        {
+            await transaction.RollbackAsync(cancellation);
+            return null;
+        }
+        var current = await db.AliasTargetAsync(model.Id, alias, cancellation);
+        if (reasons.Count == 0 && current?.Id != parent.Id)
+        {
+            // An operator rolled back (or promoted) while we measured: promoting now would silently undo that.
+            reasons.Add($"{alias} moved to v{current?.Number} while v{number}, built on v{parent.Number}, was validated");
+        }
+        var now = clock.GetUtcNow();
+        Record(version.Id, measured, figures, corrections.Count, now);
+        var reason = reasons.Count == 0 ? null : string.Join("; ", reasons);
+        var reports = await db.Reports.Where(r => r.VersionId == version.Id && r.Status == ReportStatus.Edited).ToListAsync(cancellation);
+        tracked.ValidatedAt = now;
+        if (reason is null)
+        {
+            tracked.Status = VersionStatus.Accepted;
+            await db.MoveAsync(model.Id, alias, tracked, pipeline.Value.ResolvedWorkerName, $"passed validation ({Summary(figures)})", isRollback: false, now, cancellation);
+            reports.ForEach(r => { r.Status = ReportStatus.Applied; r.AppliedAt = now; });
+        }
+        else
+        {
+            tracked.Status = VersionStatus.Rejected;
+            tracked.StatusReason = reason;
+            reports.ForEach(r => { r.Status = ReportStatus.Backlogged; r.BacklogReason = $"candidate v{number} rejected: {reason}"; });
+        }
+        await db.SaveChangesAsync(cancellation);
+        await transaction.CommitAsync(cancellation);
+        db.ChangeTracker.Clear();
+        log.LogInformation("v{Version} of {Model} {Verdict} in {Ms:F0} ms: {Figures}{Reason}",
+            number, modelName, reason is null ? "promoted" : "rejected", duration, Summary(figures), reason is null ? "" : $" — {reason}");
+        return new GateVerdict(modelName, number, current?.Number, reason, figures, measured.CorrectionSuccess, duration);
+    }
+
+    private Measurement Measure(
+        RegisteredModel model, ModelVersion version, ModelVersion parent, ModelVersion root, ModelVersion? production, ModelVersion? productionRoot,
+        ModelInputSpec spec, IReadOnlyList<Correction> corrections, IReadOnlyList<Correction> earlier)
+    {
+        var candidate = models.Get(version);
+        var sets = new List<SetMeasurement>();
+        foreach (var (set, examples) in data.For(model.Name, model.InputShape, model.ClassCount))
+        {
+            var timer = Stopwatch.StartNew();
+            double Error(ModelVersion v, ModelVersion vRoot) => features.ErrorRate(set.Name, examples, vRoot.Id, models.Get(vRoot), v.Id, models.Get(v));
+            var error = Error(version, root);
+            var parentError = Error(parent, root);
+            var rootError = Error(root, root);
+            double? productionError = production is null ? null : Error(production, productionRoot!);
+            sets.Add(new SetMeasurement(set, examples.Count, error, parentError, rootError, productionError, timer.Elapsed.TotalMilliseconds));
+        }
+        return new Measurement(sets, Held(candidate, spec, corrections), Held(candidate, spec, earlier), earlier.Count);
+    }
+
+    /// <summary>Share of <paramref name="corrections"/> the model predicts with the corrected label (1 when there are none).</summary>
+    private static double Held(Corrections.Editing.EditableModel model, ModelInputSpec spec, IReadOnlyList<Correction> corrections)
+    {
+        if (corrections.Count == 0)
+        {
+            return 1.0;
+        }
+        using var scope = NewDisposeScope();
+        var inputs = corrections.SelectMany(c => ValidatedInput.FromBytes(c.Input, spec.ElementCount)).ToArray();
+        var x = tensor(inputs, [corrections.Count, spec.Channels, spec.Height, spec.Width]);
+        var targets = tensor(corrections.Select(c => (long)c.Label).ToArray());
+        return model.Logits(x).argmax(1).eq(targets).to(ScalarType.Float64).mean().item<double>();
+    }
+
+    private (List<ValidationFigure> Figures, List<string> Reasons) Judge(Measurement measured, int parentNumber, int? productionNumber)
+    {
+        var sets = measured.Sets;
+        var figures = new List<ValidationFigure>();
+        var reasons = new List<string>();
+        foreach (var m in sets)
+        {
+            var drawdown = (m.Error - m.ParentError) * 100;
+            var cumulative = (m.Error - m.RootError) * 100;
+            double? change = m.ProductionError is { } p ? (m.Error - p) * 100 : null;
+            var failures = new List<string>();
+            if (drawdown > m.Set.MaxDrawdownPp)
+            {
+                failures.Add(F($"drawdown vs v{parentNumber} {drawdown:F2} pp > {m.Set.MaxDrawdownPp} pp"));
+            }
+            if (cumulative > m.Set.MaxCumulativeDrawdownPp)
+            {
+                failures.Add(F($"cumulative drawdown {cumulative:F2} pp > {m.Set.MaxCumulativeDrawdownPp} pp"));
+            }
+            if (m.Set.MaxErrorRate is { } maxError && m.Error > maxError)
+            {
+                failures.Add(F($"error {m.Error:P2} > {maxError:P2}"));
+            }
+            if (m.Set.MaxChangeVsProductionPp is { } maxChange && change > maxChange)
+            {
+                failures.Add(F($"change vs production v{productionNumber} {change:F2} pp > {maxChange} pp"));
+            }
+            reasons.AddRange(failures.Select(f => $"{m.Set.Name}: {f}"));
+            figures.Add(new ValidationFigure
+            {
+                Set = m.Set.Name,
+                ErrorRate = m.Error,
+                DrawdownPp = drawdown,
+                CumulativeDrawdownPp = cumulative,
+                ChangeVsProductionPp = change,
+                Passed = failures.Count == 0,
+            });
+        }
+        var minimum = validation.Value.MinCorrectionSuccess;
+        if (measured.CorrectionSuccess < minimum)
+        {
+            reasons.Add(F($"own corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
+        }
+        var minimumHeld = validation.Value.MinEarlierCorrectionsHeld;
+        if (measured.EarlierHeld < minimumHeld)
+        {
+            reasons.Add(F($"earlier corrections: {measured.EarlierHeld:P1} of {measured.EarlierCount} still hold < {minimumHeld:P1}"));
+        }
+        if (sets.Count == 0)
+        {
+            log.LogWarning("No validation set fits this model: only its own corrections are checked");
+        }
+        return (figures, reasons);
+    }
+
+    private void Record(long versionId, Measurement measured, IReadOnlyList<ValidationFigure> figures, int corrections, DateTimeOffset at)
+    {
+        foreach (var (m, figure) in measured.Sets.Zip(figures))
+        {
+            db.Validations.Add(new ValidationRecord
+            {
+                VersionId = versionId,
+                SetName = m.Set.Name,
+                Examples = m.Examples,
+                ErrorRate = m.Error,
+                ParentErrorRate = m.ParentError,
+                BaseErrorRate = m.RootError,
+                ProductionErrorRate = m.ProductionError,
+                DrawdownPp = figure.DrawdownPp,
+                CumulativeDrawdownPp = figure.CumulativeDrawdownPp,
+                ChangeVsProductionPp = figure.ChangeVsProductionPp,
+                Passed = figure.Passed,
+                DurationMs = m.DurationMs,
+                At = at,
+            });
+        }
+        db.Validations.Add(new ValidationRecord
+        {
+            VersionId = versionId,
+            SetName = OwnCorrections,
+            Examples = corrections,
+            ErrorRate = 1 - measured.CorrectionSuccess,
+            Passed = measured.CorrectionSuccess >= validation.Value.MinCorrectionSuccess,
+            At = at,
+        });
+        db.Validations.Add(new ValidationRecord
+        {
+            VersionId = versionId,
+            SetName = EarlierCorrections,
+            Examples = measured.EarlierCount,
+            ErrorRate = 1 - measured.EarlierHeld,
+            Passed = measured.EarlierHeld >= validation.Value.MinEarlierCorrectionsHeld,
+            At = at,
+        });
+    }
+
+    /// <summary>The pseudo-set under which a candidate's success on its own corrections is recorded.</summary>
+    public const string OwnCorrections = "own-corrections";
+
+    /// <summary>The pseudo-set for the corrections applied earlier in the chain that the candidate must keep.</summary>
+    public const string EarlierCorrections = "earlier-corrections";
+
+    private static string Summary(IEnumerable<ValidationFigure> figures) =>
+        string.Join(", ", figures.Select(f => F($"{f.Set} {f.ErrorRate:P2} ({f.DrawdownPp:+0.00;-0.00} pp)")));
+
+    private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Correction(byte[] Input, int Label);
+
+    private sealed record SetMeasurement(ValidationSetOptions Set, int Examples, double Error, double ParentError, double RootError, double? ProductionError, double DurationMs);
+
+    private sealed record Measurement(IReadOnlyList<SetMeasurement> Sets, double CorrectionSuccess, double EarlierHeld, int EarlierCount);
+}

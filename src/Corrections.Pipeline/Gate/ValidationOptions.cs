@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Corrections.Pipeline.Gate;
+
+/// <summary>The gate every candidate passes before promotion (section <c>Validation</c>).</summary>
+public sealed class ValidationOptions
+{
+    public const string Section = "Validation";
+
+    /// <summary>The named test sets a candidate is measured on; a model is only checked on sets that fit its input shape.</summary>
+    public List<ValidationSetOptions> Sets { get; set; } = [];
+
+    /// <summary>Share of a candidate's own corrections it must predict with the corrected label.</summary>
+    [Range(0.0, 1.0)]
+    public double MinCorrectionSuccess { get; set; } = 1.0;
+
+    /// <summary>
+    /// Share of the corrections applied earlier in the chain (since its base) that must still hold: sequential edits can
+    /// undo each other, and a candidate that quietly breaks an earlier fix is not one to promote.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinEarlierCorrectionsHeld { get; set; } = 0.95;
+}

@@ -1,0 +1,20 @@
+using Corrections.Registry.Entities;
+
+namespace Corrections.Pipeline.Ingest;
+
+/// <summary>What ingest made of a report: stored for editing, already known (a redelivery), or rejected with a reason.</summary>
+public sealed record IntakeOutcome(IntakeDecision Decision, ReportStatus Status, InvalidReportException? Rejection = null)
+{
+    public static IntakeOutcome Accepted { get; } = new(IntakeDecision.Accepted, ReportStatus.Received);
+
+    public static IntakeOutcome Duplicate(ReportStatus status) => new(IntakeDecision.Duplicate, status);
+
+    public static IntakeOutcome Rejected(InvalidReportException reason) => new(IntakeDecision.Rejected, ReportStatus.Rejected, reason);
+}
+
+public enum IntakeDecision
+{
+    Accepted,
+    Duplicate,
+    Rejected,
+}

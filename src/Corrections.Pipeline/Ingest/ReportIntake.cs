@@ -1,0 +1,97 @@
+using Corrections.Contracts;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Corrections.Pipeline.Ingest;
+
+/// <summary>
+/// Ingest: checks a report, stores it (good or bad) and tells the caller what to announce. The report id is the
+/// primary key, so a redelivered or re-sent report finds its row and changes nothing.
+/// </summary>
+public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions> options, TimeProvider clock, ILogger<ReportIntake> log)
+{
+    public async Task<IntakeOutcome> ReceiveAsync(MisclassificationReported report, CancellationToken cancellation)
+    {
+        var known = await db.Reports.AsNoTracking()
+            .Where(r => r.ReportId == report.ReportId && report.ReportId != Guid.Empty)
+            .Select(r => (ReportStatus?)r.Status)
+            .SingleOrDefaultAsync(cancellation);
+        if (known is { } status)
+        {
+            log.LogInformation("Report {ReportId} was already received ({Status}); nothing to do", report.ReportId, status);
+            return IntakeOutcome.Duplicate(status);
+        }
+
+        var now = clock.GetUtcNow();
+        var row = NewRow(report, now);
+        try
+        {
+            ReportValidator.ValidateEnvelope(report, now);
+            var model = await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Name == report.Model, cancellation)
+                ?? throw new InvalidReportException("unknown-model", $"No model named '{report.Model}' is registered.");
+            var input = ReportValidator.Validate(report, new ModelInputSpec(model.InputShape, model.ClassCount), options.Value.MaxInputBytes);
+            row.InputTensor = input.ToBytes();
+            row.InputShape = model.InputShape;
+            row.InputFormat = input.Format;
+            row.InputPayload = input.Format == "image" ? report.Input.EncodedImage : null;
+            return await InsertAsync(row, IntakeOutcome.Accepted, cancellation);
+        }
+        catch (InvalidReportException rejection)
+        {
+            row.Status = ReportStatus.Rejected;
+            row.RejectionReason = rejection.Reason;
+            // Kept for the audit unless it is the very thing that was too large.
+            row.InputPayload = RawPayload(report) is { } raw && raw.Length <= options.Value.MaxInputBytes ? raw : null;
+            log.LogWarning("Report {ReportId} for {Model} rejected: {Reason}", report.ReportId, row.ModelName, rejection.Reason);
+            return await InsertAsync(row, IntakeOutcome.Rejected(rejection), cancellation);
+        }
+    }
+
+    private async Task<IntakeOutcome> InsertAsync(Report row, IntakeOutcome outcome, CancellationToken cancellation)
+    {
+        db.Reports.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellation);
+            return outcome;
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same report delivered twice at once, to two workers: the other one stored it first.
+            db.Entry(row).State = EntityState.Detached;
+            var status = await db.Reports.AsNoTracking().Where(r => r.ReportId == row.ReportId).Select(r => r.Status).SingleAsync(cancellation);
+            return IntakeOutcome.Duplicate(status);
+        }
+    }
+
+    private static Report NewRow(MisclassificationReported report, DateTimeOffset now) => new()
+    {
+        // A report without an id is still audited, under an id of its own.
+        ReportId = report.ReportId == Guid.Empty ? Guid.NewGuid() : report.ReportId,
+        ModelName = Truncate(report.Model, RegistryDbContext.MaxNameLength) ?? "(none)",
+        ObservedVersion = report.ObservedVersion,
+        PredictedLabel = report.PredictedLabel,
+        CorrectLabel = report.CorrectLabel,
+        Source = Truncate(report.Source, RegistryDbContext.MaxNameLength) ?? "(none)",
+        ObservedAt = report.ObservedAt,
+        ReceivedAt = now,
+        Confidence = report.Confidence is { } c && float.IsFinite(c) ? c : null,
+        InputShape = report.Input?.Shape is { Length: <= 8 } shape ? shape : null,
+        InputFormat = report.Input switch
+        {
+            { Tensor: not null } => "tensor",
+            { EncodedImage: not null } => "image",
+            _ => null,
+        },
+        Status = ReportStatus.Received,
+    };
+
+    private static byte[]? RawPayload(MisclassificationReported report) => report.Input?.Tensor ?? report.Input?.EncodedImage;
+
+    private static string? Truncate(string? value, int length) =>
+        string.IsNullOrEmpty(value) ? null : value.Length <= length ? value : value[..length];
+}

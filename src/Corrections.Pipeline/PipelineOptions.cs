@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Corrections.Pipeline;
+
+/// <summary>How the pipeline stores models, batches edits and names itself in the audit trail (section <c>Pipeline</c>).</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "Pipeline";
+
+    /// <summary>Root of the model store; every worker and the CLI must see the same directory.</summary>
+    [Required]
+    public string ModelStoreRoot { get; set; } = ".corrections/store";
+
+    /// <summary>The alias that edits build on and that passing candidates are promoted to.</summary>
+    [Required, RegularExpression("^[a-z][a-z0-9-]{0,31}$")]
+    public string Alias { get; set; } = "production";
+
+    /// <summary>Written as created_by / actor in the registry; defaults to host name and process id.</summary>
+    public string? WorkerName { get; set; }
+
+    /// <summary>Largest report input accepted, tensor or encoded image, in bytes.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxInputBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Most reports edited into one candidate.</summary>
+    [Range(1, 1024)]
+    public int BatchMaxSize { get; set; } = 32;
+
+    /// <summary>How long the edit worker waits for more reports of a model before it edits a partial batch.</summary>
+    [Range(0, 60_000)]
+    public int BatchMaxWaitMs { get; set; } = 50;
+
+    /// <summary>
+    /// A new candidate is only built once the previous one was validated. A candidate still pending after this long has
+    /// its <c>CandidateCreated</c> announced again, in case the first announcement was lost to a crash.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int RepublishPendingAfterMs { get; set; } = 5_000;
+
+    /// <summary>How long the edit worker waits for a pending candidate before it gives the batch back for redelivery.</summary>
+    [Range(1_000, 3_600_000)]
+    public int PendingTimeoutMs { get; set; } = 60_000;
+
+    /// <summary>
+    /// Corrections applied earlier in the chain (since its base) that each edit must keep: they join the edit as extra
+    /// constraints, since an edit for one input can otherwise undo the fix for another. The most recent ones, up to this many.
+    /// </summary>
+    [Range(0, 4096)]
+    public int RehearsedCorrections { get; set; } = 256;
+
+    public string ResolvedWorkerName => string.IsNullOrWhiteSpace(WorkerName) ? $"{Environment.MachineName}:{Environment.ProcessId}" : WorkerName;
+}

@@ -1,0 +1,45 @@
+using Corrections.Pipeline.Chain;
+using Corrections.Pipeline.Consumers;
+using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Gate;
+using Corrections.Pipeline.Ingest;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Corrections.Pipeline;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>The pipeline's services: ingest, edit worker, gate, registrar, and the in-memory model and feature caches.</summary>
+    public static IServiceCollection AddCorrectionsPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PipelineOptions>()
+            .Bind(configuration.GetSection(PipelineOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ValidationOptions>()
+            .Bind(configuration.GetSection(ValidationOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Sets.Select(s => s.Name).Distinct().Count() == o.Sets.Count, "Validation set names must be unique.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ComputeGate>();
+        services.AddSingleton<ModelCache>();
+        services.AddSingleton<FeatureCache>();
+        services.AddSingleton<ValidationData>();
+        services.AddScoped<ReportIntake>();
+        services.AddScoped<EditWorker>();
+        services.AddScoped<CandidateGate>();
+        services.AddScoped<ModelRegistrar>();
+        return services;
+    }
+
+    /// <summary>Ingest, the edit worker and the validation consumer, each on its own queue.</summary>
+    public static void AddPipelineConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<MisclassificationReportedConsumer, MisclassificationReportedConsumerDefinition>();
+        bus.AddConsumer<ReportAcceptedConsumer, ReportAcceptedConsumerDefinition>();
+        bus.AddConsumer<CandidateCreatedConsumer, CandidateCreatedConsumerDefinition>();
+    }
+}

@@ -1,0 +1,209 @@
+using Corrections.Contracts;
+using Corrections.Editing;
+using Corrections.Editing.Data;
+using Corrections.Editing.Editing;
+using Corrections.Editing.Models;
+using Corrections.Editing.Tests;
+using Corrections.Editing.Training;
+using Corrections.Messaging;
+using Corrections.Pipeline;
+using Corrections.Pipeline.Chain;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Corrections.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The whole pipeline as it runs in production, twice: two worker hosts ("worker-a", "worker-b") competing for the same
+/// queues on the real broker, sharing one fresh database and one model store, with a small editable CNN trained on
+/// real Fashion-MNIST. Every pipeline test therefore also runs with two writers per chain.
+/// </summary>
+public sealed class PipelineService : IAsyncLifetime
+{
+    /// <summary>Model names whose candidates must fail the gate: a value threshold no model meets (0 % error).</summary>
+    public const string StrictModel = "gate-strict";
+
+    /// <summary>Drawdown limit (vs parent) on the loose validation set every other model is checked against.</summary>
+    /// <remarks>
+    /// Loose, because the test base model is trained for seconds, not minutes; the strict set and the benchmark show the
+    /// gate biting.
+    /// </remarks>
+    public const double MaxDrawdownPp = 8.0;
+
+    public const int ValidationSkip = 5000;
+
+    private readonly RabbitMqService _rabbit = new();
+    private readonly PostgresService _postgres = new();
+    private readonly List<IHost> _hosts = [];
+    private TestDatabase? _database;
+
+    public TemporaryDirectory Store { get; } = new();
+    public string ConnectionString => _database!.ConnectionString;
+    public IBus Bus => _hosts[0].Services.GetRequiredService<IBus>();
+    public IServiceProvider Services => _hosts[0].Services;
+    public EditableModel BaseModel { get; private set; } = null!;
+    public LabeledImages Test { get; private set; } = null!;
+    public IReadOnlyDictionary<string, string?> RabbitSettings => _rabbit.Settings;
+
+    /// <summary>Test inputs before <see cref="ValidationSkip"/> that the base model gets wrong: what monitoring would report.</summary>
+    public IReadOnlyList<Mistake> Mistakes { get; private set; } = [];
+
+    /// <summary>A report of mistake <paramref name="index"/> (the first reports of each test differ by offset).</summary>
+    public MisclassificationReported Report(string model, int index, Guid? id = null)
+    {
+        var mistake = Mistakes[index];
+        using var image = Test.Images[mistake.Index];
+        var values = image.contiguous().data<float>().ToArray();
+        return new MisclassificationReported
+        {
+            ReportId = id ?? Guid.NewGuid(),
+            Model = model,
+            ObservedVersion = 1,
+            Input = new ReportedInput { Shape = [1, 28, 28], Tensor = values.SelectMany(BitConverter.GetBytes).ToArray() },
+            PredictedLabel = mistake.Predicted,
+            CorrectLabel = mistake.Label,
+            Source = "integration-test",
+            ObservedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    public async Task InitializeAsync()
+    {
+        NativeRuntime.Prepare();
+        await _rabbit.InitializeAsync();
+        await _postgres.InitializeAsync();
+        _database = await _postgres.CreateDatabaseAsync();
+        Test = FashionMnist.Load(FashionMnist.DefaultDirectory, DatasetSplit.Test);
+        // Messages an interrupted earlier run left in the durable queues name models this fresh database never had.
+        await BrokerQueues.PurgeAsync(_rabbit.Settings, "misclassification-reported", "report-accepted", "candidate-created");
+        BaseModel = TrainBase();
+        Mistakes = FindMistakes(BaseModel, Test);
+        foreach (var worker in new[] { "worker-a", "worker-b" })
+        {
+            var host = BuildHost(worker);
+            await host.StartAsync();
+            _hosts.Add(host);
+        }
+    }
+
+    /// <summary>A registry context on the test database, for assertions.</summary>
+    public RegistryDbContext Registry() =>
+        new((DbContextOptions<RegistryDbContext>)RegistryServiceCollectionExtensions
+            .UseCorrectionsPostgres(new DbContextOptionsBuilder<RegistryDbContext>(), ConnectionString).Options);
+
+    /// <summary>Registers (a copy of) the base model under <paramref name="name"/> and points production at it.</summary>
+    public async Task<ModelVersion> RegisterAsync(string name)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
+        return await registrar.RegisterAsync(name, BaseModel, VersionKind.Base, "test", "initial registration", CancellationToken.None);
+    }
+
+    /// <summary>Polls the registry until <paramref name="done"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
+    public async Task WaitUntilAsync(Func<RegistryDbContext, Task<bool>> done, string what, int timeoutSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            await using (var registry = Registry())
+            {
+                if (await done(registry))
+                {
+                    return;
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeoutSeconds} s waiting until {what}.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private IHost BuildHost(string worker)
+    {
+        var settings = new Dictionary<string, string?>(_rabbit.Settings)
+        {
+            ["Postgres:ConnectionString"] = ConnectionString,
+            ["Pipeline:ModelStoreRoot"] = Store.Path,
+            ["Pipeline:WorkerName"] = worker,
+            ["Pipeline:BatchMaxSize"] = "8",
+            ["Pipeline:BatchMaxWaitMs"] = "50",
+            ["Validation:MinCorrectionSuccess"] = "1.0",
+            ["Validation:MinEarlierCorrectionsHeld"] = "1.0",
+            ["Validation:Sets:0:Name"] = "fashion-mnist-loose",
+            ["Validation:Sets:0:Format"] = "fashion-mnist",
+            ["Validation:Sets:0:Path"] = FashionMnist.DefaultDirectory,
+            ["Validation:Sets:0:Skip"] = $"{ValidationSkip}",
+            ["Validation:Sets:0:Take"] = "2000",
+            ["Validation:Sets:0:MaxDrawdownPp"] = $"{MaxDrawdownPp}",
+            ["Validation:Sets:0:MaxCumulativeDrawdownPp"] = "25",
+            ["Validation:Sets:1:Name"] = "fashion-mnist-strict",
+            ["Validation:Sets:1:Format"] = "fashion-mnist",
+            ["Validation:Sets:1:Path"] = FashionMnist.DefaultDirectory,
+            ["Validation:Sets:1:Skip"] = $"{ValidationSkip}",
+            ["Validation:Sets:1:Take"] = "500",
+            ["Validation:Sets:1:MaxErrorRate"] = "0",
+            ["Validation:Sets:1:Models:0"] = StrictModel,
+        };
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        // CORRECTIONS_TEST_LOG_LEVEL=Information shows every candidate and verdict (with --logger "console;verbosity=detailed").
+        builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CORRECTIONS_TEST_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
+        builder.Services
+            .AddCorrectionsRegistry(builder.Configuration)
+            .AddRegistryMigrationOnStart(builder.Configuration)
+            .AddCorrectionsPipeline(builder.Configuration)
+            .AddCorrectionsMessaging(builder.Configuration, bus => bus.AddPipelineConsumers());
+        return builder.Build();
+    }
+
+    /// <summary>Two epochs of Editable Training on 30,000 real Fashion-MNIST images: editable enough for the gate.</summary>
+    private static EditableModel TrainBase()
+    {
+        using var train = FashionMnist.Load(FashionMnist.DefaultDirectory, DatasetSplit.Train);
+        using var subset = train.Take(30000);
+        var architecture = Architectures.ByName(Architectures.SmallCnnName, subset.ClassCount);
+        var model = EditableModel.Create(architecture, Normalization.FashionMnist, Architectures.DefaultEditableSubset(architecture.Name),
+            new EditorOptions { LearningRate = 0.1, MaxSteps = 10 }, seed: 7);
+        var options = new EditableTrainingOptions { Epochs = 2, BatchSize = 64, LearningRate = 3e-3, TrainingMaxSteps = 3, Seed = 7, HorizontalFlip = false };
+        new EditableTrainer(options, new UniformEditTargets()).Train(model, subset);
+        return model;
+    }
+
+    private static List<Mistake> FindMistakes(EditableModel model, LabeledImages test)
+    {
+        using var images = test.Images.narrow(0, 0, ValidationSkip);
+        using var logits = model.Logits(images);
+        using var predictions = logits.argmax(1);
+        var predicted = predictions.data<long>().ToArray();
+        var labels = test.Labels.data<long>().ToArray();
+        return [.. Enumerable.Range(0, ValidationSkip).Where(i => predicted[i] != labels[i]).Select(i => new Mistake(i, (int)predicted[i], (int)labels[i]))];
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+        BaseModel?.Dispose();
+        Test?.Dispose();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+        await _postgres.DisposeAsync();
+        await _rabbit.DisposeAsync();
+        Store.Dispose();
+    }
+}
+
+public sealed record Mistake(int Index, int Predicted, int Label);
