@@ -217,8 +217,8 @@ public sealed class EditWorker(
             long[] Shape(int n) => [n, spec.Channels, spec.Height, spec.Width];
             using var x = tensor(fresh.Inputs, Shape(count));
             using var y = tensor(fresh.Targets, [count]);
-            using var keptX = tensor(rehearsed.Inputs, Shape(rehearsed.Targets.Length));
-            using var keptY = tensor(rehearsed.Targets, [rehearsed.Targets.Length]);
+            var keptX = tensor(rehearsed.Inputs, Shape(rehearsed.Targets.Length));
+            var keptY = tensor(rehearsed.Targets, [rehearsed.Targets.Length]);
             var records = new EditFigures[count];
             using (var allX = cat([x, keptX]))
             using (var allY = cat([y, keptY]))
@@ -233,17 +233,26 @@ public sealed class EditWorker(
                 {
                     for (var i = 0; i < count; i++)
                     {
-                        using var xi = cat([x.narrow(0, i, 1), keptX]);
-                        using var yi = cat([y.narrow(0, i, 1), keptY]);
+                        var xi = cat([x.narrow(0, i, 1), keptX]);
+                        var yi = cat([y.narrow(0, i, 1), keptY]);
                         using var single = candidate.Edit(xi, yi);
+                        records[i] = new EditFigures(single.Success, single.Steps, single.FinalLoss, single.Latency.TotalMilliseconds, 1);
                         if (single.Success)
                         {
+                            // This fix is now one the next edits in the batch must keep too.
                             candidate.Apply(single);
+                            (keptX, keptY) = Swap(keptX, keptY, xi, yi);
                         }
-                        records[i] = new EditFigures(single.Success, single.Steps, single.FinalLoss, single.Latency.TotalMilliseconds, 1);
+                        else
+                        {
+                            xi.Dispose();
+                            yi.Dispose();
+                        }
                     }
                 }
             }
+            keptX.Dispose();
+            keptY.Dispose();
             if (!records.Any(r => r.Success))
             {
                 candidate.Dispose();
@@ -257,6 +266,13 @@ public sealed class EditWorker(
             candidate.Dispose();
             throw;
         }
+    }
+
+    private static (Tensor, Tensor) Swap(Tensor oldX, Tensor oldY, Tensor newX, Tensor newY)
+    {
+        oldX.Dispose();
+        oldY.Dispose();
+        return (newX, newY);
     }
 
     /// <summary>Inputs (float32, flattened) and the labels they must get.</summary>

@@ -11,6 +11,7 @@ using Corrections.Pipeline.Chain;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using MassTransit;
+using SkiaSharp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,9 @@ public sealed class PipelineService : IAsyncLifetime
     public EditableModel BaseModel { get; private set; } = null!;
     public LabeledImages Test { get; private set; } = null!;
     public IReadOnlyDictionary<string, string?> RabbitSettings => _rabbit.Settings;
+
+    /// <summary>Every <c>ReportRejected</c> event the hosts received.</summary>
+    public RejectionLog Rejections { get; } = new();
 
     /// <summary>Test inputs before <see cref="ValidationSkip"/> that the base model gets wrong: what monitoring would report.</summary>
     public IReadOnlyList<Mistake> Mistakes { get; private set; } = [];
@@ -160,7 +164,17 @@ public sealed class PipelineService : IAsyncLifetime
             .AddCorrectionsRegistry(builder.Configuration)
             .AddRegistryMigrationOnStart(builder.Configuration)
             .AddCorrectionsPipeline(builder.Configuration)
-            .AddCorrectionsMessaging(builder.Configuration, bus => bus.AddPipelineConsumers());
+            .AddSingleton(Rejections)
+            .AddCorrectionsMessaging(builder.Configuration, bus =>
+            {
+                bus.AddPipelineConsumers();
+                // What a monitoring dashboard would subscribe to; one temporary queue per host, so both see every event.
+                bus.AddConsumer<RejectionRecorder>().Endpoint(e =>
+                {
+                    e.Name = $"test-rejections-{worker}-{Guid.NewGuid():N}";
+                    e.Temporary = true;
+                });
+            });
         return builder.Build();
     }
 
@@ -175,6 +189,17 @@ public sealed class PipelineService : IAsyncLifetime
         var options = new EditableTrainingOptions { Epochs = 2, BatchSize = 64, LearningRate = 3e-3, TrainingMaxSteps = 3, Seed = 7, HorizontalFlip = false };
         new EditableTrainer(options, new UniformEditTargets()).Train(model, subset);
         return model;
+    }
+
+    /// <summary>Mistake <paramref name="index"/> as a producer without tensors would send it: an 8-bit grayscale PNG.</summary>
+    public MisclassificationReported ReportAsPng(string model, int index)
+    {
+        var tensorReport = Report(model, index);
+        var pixels = tensorReport.Input.Tensor!.Chunk(4).Select(b => (byte)Math.Round(BitConverter.ToSingle(b) * 255)).ToArray();
+        using var bitmap = new SKBitmap(28, 28, SKColorType.Gray8, SKAlphaType.Opaque);
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return tensorReport with { Input = new ReportedInput { EncodedImage = png.ToArray() } };
     }
 
     private static List<Mistake> FindMistakes(EditableModel model, LabeledImages test)

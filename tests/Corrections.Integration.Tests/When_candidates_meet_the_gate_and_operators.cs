@@ -1,0 +1,84 @@
+using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline.Chain;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Corrections.Integration.Tests;
+
+[Collection(Workers.Name)]
+public class When_candidates_meet_the_gate_and_operators(PipelineService pipeline)
+{
+    private static async Task<ModelVersion?> ProductionAsync(Corrections.Registry.RegistryDbContext db, string model) =>
+        await db.Aliases.Where(a => a.Name == "production" && db.Models.Any(m => m.Id == a.ModelId && m.Name == model)).Select(a => a.Version).SingleOrDefaultAsync();
+
+    [Fact]
+    public async Task Should_never_promote_a_candidate_that_fails_the_gate()
+    {
+        var model = PipelineService.StrictModel;
+        var v1 = await pipeline.RegisterAsync(model);
+        var reports = new[] { pipeline.Report(model, 40), pipeline.Report(model, 41) };
+        foreach (var report in reports)
+        {
+            await pipeline.Bus.Publish(report);
+        }
+        var ids = reports.Select(r => r.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.Status == ReportStatus.Backlogged) == ids.Count, "both reports are backlogged");
+
+        await using var registry = pipeline.Registry();
+        var candidates = await registry.Versions.Where(v => v.ModelId == v1.ModelId && v.Number > 1).ToListAsync();
+        Assert.NotEmpty(candidates);
+        Assert.All(candidates, c =>
+        {
+            Assert.Equal(VersionStatus.Rejected, c.Status);
+            Assert.Contains("fashion-mnist-strict: error", c.StatusReason);
+        });
+        Assert.Equal(1, (await ProductionAsync(registry, model))!.Number);
+        var candidateIds = candidates.Select(c => c.Id).ToList();
+        Assert.False(await registry.Promotions.AnyAsync(p => candidateIds.Contains(p.ToVersionId)));
+        var backlogged = await registry.Reports.Where(r => ids.Contains(r.ReportId)).ToListAsync();
+        Assert.All(backlogged, r => Assert.StartsWith("candidate v", r.BacklogReason));
+        Assert.True(await registry.Validations.AnyAsync(v => candidateIds.Contains(v.VersionId) && v.SetName == "fashion-mnist-strict" && !v.Passed));
+    }
+
+    [Fact]
+    public async Task Should_roll_back_by_moving_the_alias_and_audit_it_then_build_on_the_rolled_back_version()
+    {
+        const string model = "flow-rollback";
+        var v1 = await pipeline.RegisterAsync(model);
+        var first = pipeline.Report(model, 50);
+        await pipeline.Bus.Publish(first);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == first.ReportId && r.Status == ReportStatus.Applied), "the first report is applied");
+
+        await using (var scope = pipeline.Services.CreateAsyncScope())
+        {
+            var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
+            var (from, to) = await registrar.MoveAliasAsync(model, 1, "operator@test", "suspected regression on night shots", CancellationToken.None);
+            Assert.Equal(1, to.Number);
+            Assert.True(from.Number > 1);
+            await Assert.ThrowsAsync<ArgumentException>(() => registrar.MoveAliasAsync(model, from.Number, "operator@test", " ", CancellationToken.None));
+        }
+
+        await using (var registry = pipeline.Registry())
+        {
+            Assert.Equal(1, (await ProductionAsync(registry, model))!.Number);
+            var audit = await registry.Database
+                .SqlQuery<AuditPromotion>($"SELECT from_version, to_version, is_rollback, reason, actor FROM corrections.audit_promotions WHERE model = {model} ORDER BY at DESC LIMIT 1")
+                .SingleAsync();
+            Assert.True(audit.IsRollback);
+            Assert.Equal(1, audit.ToVersion);
+            Assert.Equal("operator@test", audit.Actor);
+            Assert.Equal("suspected regression on night shots", audit.Reason);
+        }
+
+        // The next correction is built on what production now holds.
+        var second = pipeline.Report(model, 51);
+        await pipeline.Bus.Publish(second);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == second.ReportId && r.Status == ReportStatus.Applied), "the second report is applied");
+        await using var after = pipeline.Registry();
+        var production = (await ProductionAsync(after, model))!;
+        Assert.Equal(v1.Id, production.ParentId);
+    }
+
+    private sealed record AuditPromotion(int? FromVersion, int ToVersion, bool IsRollback, string Reason, string Actor);
+}

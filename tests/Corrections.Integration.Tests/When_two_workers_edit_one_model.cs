@@ -1,0 +1,48 @@
+using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace Corrections.Integration.Tests;
+
+[Collection(Workers.Name)]
+public class When_two_workers_edit_one_model(PipelineService pipeline, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Should_keep_one_unforked_chain_and_apply_each_report_once()
+    {
+        const string model = "flow-two-workers";
+        var v1 = await pipeline.RegisterAsync(model);
+        var reports = Enumerable.Range(60, 24).Select(i => pipeline.Report(model, i)).ToList();
+        // A burst, so that both workers' batches race for the chain.
+        await Task.WhenAll(reports.Select(r => pipeline.Bus.Publish(r)));
+        var ids = reports.Select(r => r.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId) && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)) == ids.Count,
+            "every report is applied or backlogged", 120);
+
+        await using var registry = pipeline.Registry();
+        var versions = await registry.Versions.Where(v => v.ModelId == v1.ModelId).OrderBy(v => v.Number).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, versions.Count), versions.Select(v => v.Number));
+        Assert.DoesNotContain(versions, v => v.Status == VersionStatus.Pending);
+        // Linear: every candidate was built on the accepted version before it; rejected ones are dead ends.
+        ModelVersion? accepted = null;
+        foreach (var version in versions)
+        {
+            Assert.Equal(accepted?.Id, version.ParentId);
+            if (version.Status == VersionStatus.Accepted)
+            {
+                accepted = version;
+            }
+        }
+        var production = await registry.Aliases.Where(a => a.ModelId == v1.ModelId && a.Name == "production").Select(a => a.VersionId).SingleAsync();
+        Assert.Equal(accepted!.Id, production);
+        foreach (var id in ids)
+        {
+            Assert.True(await registry.Edits.CountAsync(e => e.ReportId == id && e.Success) <= 1, $"report {id} edited successfully more than once");
+        }
+        var applied = await registry.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.Status == ReportStatus.Applied);
+        Assert.True(applied > 0);
+        var byWorker = versions.Skip(1).GroupBy(v => v.CreatedBy).Select(g => $"{g.Key}: {g.Count()}");
+        output.WriteLine($"{versions.Count - 1} candidates ({string.Join(", ", byWorker)}), {applied}/{ids.Count} applied");
+    }
+}
