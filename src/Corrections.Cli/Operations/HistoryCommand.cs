@@ -1,0 +1,109 @@
+using System.ComponentModel;
+using System.Globalization;
+using Corrections.Cli.Console;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Corrections.Cli.Operations;
+
+/// <summary>Reports as received, newest first, filtered by model, time and status: the audit trail of every correction.</summary>
+public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
+{
+    public sealed class Settings : OperationSettings
+    {
+        [CommandOption("-m|--model <NAME>")]
+        public string? Model { get; init; }
+
+        [CommandOption("--status <STATUS>")]
+        [Description("received, rejected, edited, applied or backlogged")]
+        public string? Status { get; init; }
+
+        [CommandOption("--since <TIME>")]
+        [Description("ISO 8601 time, or a duration back from now: 15m, 2h, 7d")]
+        public string? Since { get; init; }
+
+        [CommandOption("--until <TIME>")]
+        public string? Until { get; init; }
+
+        [CommandOption("-n|--limit <N>")]
+        [DefaultValue(50)]
+        public int Limit { get; init; } = 50;
+    }
+
+    public sealed record Row(Guid ReportId, string Model, string Status, string Source, int PredictedLabel, int CorrectLabel, DateTimeOffset ReceivedAt, int? Version, string? Reason);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        ReportStatus? status = settings.Status is null ? null
+            : Enum.TryParse<ReportStatus>(settings.Status, ignoreCase: true, out var parsed) ? parsed
+            : throw new OperatorError($"--status is one of {string.Join(", ", Enum.GetNames<ReportStatus>()).ToLowerInvariant()}.");
+        var since = Time(settings.Since, "--since");
+        var until = Time(settings.Until, "--until");
+        await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
+        await using var scope = connection.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var query = db.Reports.AsNoTracking();
+        if (settings.Model is not null)
+        {
+            query = query.Where(r => r.ModelName == settings.Model);
+        }
+        if (status is not null)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+        if (since is not null)
+        {
+            query = query.Where(r => r.ReceivedAt >= since);
+        }
+        if (until is not null)
+        {
+            query = query.Where(r => r.ReceivedAt < until);
+        }
+        var rows = await query.OrderByDescending(r => r.ReceivedAt).Take(settings.Limit)
+            .Select(r => new Row(r.ReportId, r.ModelName, r.Status.ToString(), r.Source, r.PredictedLabel, r.CorrectLabel, r.ReceivedAt,
+                db.Versions.Where(v => v.Id == r.VersionId).Select(v => (int?)v.Number).FirstOrDefault(), r.RejectionReason ?? r.BacklogReason))
+            .ToListAsync(cancellation);
+        if (settings.Json)
+        {
+            Output.WriteJson(rows);
+            return 0;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumns("received", "report", "model", "status", "source", "label", "version", "reason");
+        foreach (var r in rows)
+        {
+            table.AddRow($"{r.ReceivedAt:yyyy-MM-dd HH:mm:ss}", $"{r.ReportId}", Markup.Escape(r.Model), r.Status.ToLowerInvariant(), Markup.Escape(r.Source),
+                $"{r.PredictedLabel} → {r.CorrectLabel}", r.Version is { } v ? $"v{v}" : "", Markup.Escape(r.Reason ?? ""));
+        }
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static DateTimeOffset? Time(string? value, string option)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        if (value.Length > 1 && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        {
+            var back = value[^1] switch
+            {
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => (TimeSpan?)null,
+            };
+            if (back is { } span)
+            {
+                return DateTimeOffset.UtcNow - span;
+            }
+        }
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : throw new OperatorError($"{option} '{value}' is neither an ISO 8601 time nor a duration like 15m, 2h, 7d.");
+    }
+}

@@ -1,0 +1,78 @@
+using Corrections.Messaging;
+using Corrections.Pipeline;
+using Corrections.Registry;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Corrections.Cli.Operations;
+
+/// <summary>
+/// The registry, the pipeline services and (when asked) the bus, configured exactly as the worker is: from
+/// CORRECTIONS_* environment variables (<c>eval "$(scripts/services env)"</c> sets them for the local services).
+/// </summary>
+public sealed class ServiceConnection : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly IBusControl? _bus;
+
+    private ServiceConnection(ServiceProvider provider, IBusControl? bus)
+    {
+        _provider = provider;
+        _bus = bus;
+    }
+
+    public IConfiguration Configuration => _provider.GetRequiredService<IConfiguration>();
+
+    /// <summary>The alias edits build on and the gate promotes to (<c>Pipeline:Alias</c>).</summary>
+    public string Alias => _provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PipelineOptions>>().Value.Alias;
+
+    public IBus Bus => _bus ?? throw new InvalidOperationException("Opened without the bus.");
+
+    public static async Task<ServiceConnection> OpenAsync(bool withBus, CancellationToken cancellation)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables("CORRECTIONS_").Build();
+        if (string.IsNullOrEmpty(configuration["Postgres:ConnectionString"]))
+        {
+            throw new OperatorError("""
+                No registry configured: CORRECTIONS_POSTGRES__CONNECTIONSTRING is not set.
+                For the local services run:  scripts/services start && eval "$(scripts/services env)"
+                """);
+        }
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
+            .AddCorrectionsRegistry(configuration)
+            .AddCorrectionsPipeline(configuration);
+        if (withBus)
+        {
+            services.AddCorrectionsMessaging(configuration);
+        }
+        var provider = services.BuildServiceProvider();
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            // The CLI may run before any worker has: bring the schema up to date (idempotent).
+            await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Database.MigrateAsync(cancellation);
+        }
+        IBusControl? bus = null;
+        if (withBus)
+        {
+            bus = provider.GetRequiredService<IBusControl>();
+            await bus.StartAsync(cancellation);
+        }
+        return new ServiceConnection(provider, bus);
+    }
+
+    public AsyncServiceScope Scope() => _provider.CreateAsyncScope();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_bus is not null)
+        {
+            await _bus.StopAsync();
+        }
+        await _provider.DisposeAsync();
+    }
+}
