@@ -48,5 +48,12 @@ public sealed class PipelineOptions
     [Range(0, 4096)]
     public int RehearsedCorrections { get; set; } = 256;
 
+    /// <summary>
+    /// Editor step limit when serving; 0 keeps the one the model was trained with. Serving can afford more steps than
+    /// training did: a failed edit sends the correction to the backlog.
+    /// </summary>
+    [Range(0, 1000)]
+    public int EditMaxSteps { get; set; }
+
     public string ResolvedWorkerName => string.IsNullOrWhiteSpace(WorkerName) ? $"{Environment.MachineName}:{Environment.ProcessId}" : WorkerName;
 }

@@ -35,6 +35,13 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Preloads models and validation caches at start; register it before the bus so consumers start warm.</summary>
+    public static IServiceCollection AddPipelineWarmup(this IServiceCollection services)
+    {
+        services.AddHostedService<PipelineWarmup>();
+        return services;
+    }
+
     /// <summary>Ingest, the edit worker and the validation consumer, each on its own queue.</summary>
     public static void AddPipelineConsumers(this IBusRegistrationConfigurator bus)
     {

@@ -29,12 +29,15 @@ public static class ChainQueries
     /// </summary>
     public static async Task<ModelVersion> RootAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
     {
-        var current = version;
-        while (current.Kind == VersionKind.Edit && current.ParentId is { } parentId)
+        if (version.Kind != VersionKind.Edit)
         {
-            current = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == parentId, cancellation);
+            return version;
         }
-        return current;
+        var ancestors = await db.EditAncestorsAsync(version, cancellation);
+        // The walk stopped at the first non-edit ancestor: the parent of the last edit in the list (or of the version).
+        var oldestEdit = ancestors.Count == 0 ? version.Id : ancestors[^1];
+        var lastEdit = ancestors.Count == 0 ? version.ParentId : await db.Versions.AsNoTracking().Where(v => v.Id == oldestEdit).Select(v => v.ParentId).SingleAsync(cancellation);
+        return await db.Versions.AsNoTracking().SingleAsync(v => v.Id == lastEdit, cancellation);
     }
 
     /// <summary>

@@ -19,7 +19,9 @@ public sealed class ReportAcceptedConsumerDefinition(IOptions<PipelineOptions> o
         consumerConfigurator.Options<BatchOptions>(batch => batch
             .SetMessageLimit(settings.BatchMaxSize)
             .SetTimeLimit(TimeSpan.FromMilliseconds(settings.BatchMaxWaitMs))
-            .SetConcurrencyLimit(4)
+            // One batch at a time: while it waits for the previous candidate's verdict, new reports pile up into the next
+            // batch in arrival order, instead of several small batches racing for the chain lock out of order.
+            .SetConcurrencyLimit(1)
             .GroupBy<ReportAccepted, string>(m => m.Message.Model));
     }
 }

@@ -88,6 +88,7 @@ public sealed class EditWorker(
     private async Task<(EditOutcome, BuiltCandidate?)> EditLockedAsync(RegisteredModel model, IReadOnlyCollection<Guid> reportIds, CancellationToken cancellation)
     {
         var settings = options.Value;
+        var timer = Stopwatch.StartNew();
         var ids = reportIds.ToList();
         var reports = await db.Reports
             .Where(r => ids.Contains(r.ReportId) && r.Status == ReportStatus.Received && r.ModelName == model.Name)
@@ -166,8 +167,9 @@ public sealed class EditWorker(
             }
         }
         await db.SaveChangesAsync(cancellation);
-        log.LogInformation("Candidate v{Version} of {Model} on v{Parent}: {Edited} edited, {Backlogged} backlogged, {Bytes} bytes{Delta}",
-            number, model.Name, head.Number, edited, reports.Count - edited, edit.Stored.Bytes, edit.Stored.IsDelta ? " (delta)" : "");
+        log.LogInformation("Candidate v{Version} of {Model} on v{Parent}: {Edited} edited, {Backlogged} backlogged, {Bytes} bytes{Delta}, {Ms:F0} ms ({EditMs:F0} ms editing)",
+            number, model.Name, head.Number, edited, reports.Count - edited, edit.Stored.Bytes, edit.Stored.IsDelta ? " (delta)" : "",
+            timer.Elapsed.TotalMilliseconds, edit.Records.Sum(r => r.LatencyMs) / (edit.Records.Length == 0 ? 1 : edit.Records[0].BatchSize));
         var announcement = new CandidateCreated
         {
             Model = model.Name,
@@ -181,7 +183,9 @@ public sealed class EditWorker(
         void Backlog(Report report, EditFigures record)
         {
             report.Status = ReportStatus.Backlogged;
-            report.BacklogReason = $"editor-failed: label {report.CorrectLabel} not reached within {record.Steps} step(s) (edit loss {record.Loss:G3})";
+            report.BacklogReason = record.Conflicts > 0
+                ? $"conflicts-with-earlier: label {report.CorrectLabel} and {record.Conflicts} earlier correction(s) it breaks not reached together within {record.Steps} step(s) (edit loss {record.Loss:G3})"
+                : $"editor-failed: label {report.CorrectLabel} not reached within {record.Steps} step(s) (edit loss {record.Loss:G3})";
         }
     }
 
@@ -204,9 +208,9 @@ public sealed class EditWorker(
     }
 
     /// <summary>
-    /// Edits a clone of the head so that the new inputs get their labels while the rehearsed earlier corrections keep
-    /// theirs: the whole batch at once when the editor manages that, else report by report on top of each other, keeping
-    /// the ones that reach their label. Runs inside the compute gate.
+    /// Edits a clone of the head so that the new inputs get their labels while the earlier corrections keep theirs: the
+    /// whole batch at once when the editor manages that, else report by report on top of each other, keeping the ones that
+    /// reach their label. Runs inside the compute gate.
     /// </summary>
     private EditRun EditAndStore(string modelName, int number, ModelVersion head, ModelInputSpec spec, Constraints fresh, Constraints rehearsed)
     {
@@ -214,34 +218,33 @@ public sealed class EditWorker(
         var candidate = cache.Get(head).Clone();
         try
         {
+            if (options.Value.EditMaxSteps > 0)
+            {
+                candidate.Editor.LimitSteps(options.Value.EditMaxSteps);
+            }
             long[] Shape(int n) => [n, spec.Channels, spec.Height, spec.Width];
             using var x = tensor(fresh.Inputs, Shape(count));
             using var y = tensor(fresh.Targets, [count]);
-            var keptX = tensor(rehearsed.Inputs, Shape(rehearsed.Targets.Length));
-            var keptY = tensor(rehearsed.Targets, [rehearsed.Targets.Length]);
+            var kept = new List<(Tensor X, Tensor Y)> { (tensor(rehearsed.Inputs, Shape(rehearsed.Targets.Length)), tensor(rehearsed.Targets, [rehearsed.Targets.Length])) };
             var records = new EditFigures[count];
-            using (var allX = cat([x, keptX]))
-            using (var allY = cat([y, keptY]))
-            using (var batch = candidate.Edit(allX, allY))
+            try
             {
+                var batch = EditKeeping(candidate, x, y, kept, count);
                 if (batch.Success)
                 {
-                    candidate.Apply(batch);
-                    Array.Fill(records, new EditFigures(true, batch.Steps, batch.FinalLoss, batch.Latency.TotalMilliseconds, count));
+                    Array.Fill(records, batch);
                 }
                 else
                 {
                     for (var i = 0; i < count; i++)
                     {
-                        var xi = cat([x.narrow(0, i, 1), keptX]);
-                        var yi = cat([y.narrow(0, i, 1), keptY]);
-                        using var single = candidate.Edit(xi, yi);
-                        records[i] = new EditFigures(single.Success, single.Steps, single.FinalLoss, single.Latency.TotalMilliseconds, 1);
-                        if (single.Success)
+                        var xi = x.narrow(0, i, 1);
+                        var yi = y.narrow(0, i, 1);
+                        records[i] = EditKeeping(candidate, xi, yi, kept, 1);
+                        if (records[i].Success)
                         {
                             // This fix is now one the next edits in the batch must keep too.
-                            candidate.Apply(single);
-                            (keptX, keptY) = Swap(keptX, keptY, xi, yi);
+                            kept.Add((xi, yi));
                         }
                         else
                         {
@@ -251,8 +254,10 @@ public sealed class EditWorker(
                     }
                 }
             }
-            keptX.Dispose();
-            keptY.Dispose();
+            finally
+            {
+                kept.ForEach(k => { k.X.Dispose(); k.Y.Dispose(); });
+            }
             if (!records.Any(r => r.Success))
             {
                 candidate.Dispose();
@@ -268,17 +273,47 @@ public sealed class EditWorker(
         }
     }
 
-    private static (Tensor, Tensor) Swap(Tensor oldX, Tensor oldY, Tensor newX, Tensor newY)
+    /// <summary>
+    /// Edits <paramref name="model"/> in place so that <paramref name="x"/> gets <paramref name="y"/> without breaking the
+    /// <paramref name="kept"/> corrections. Only the kept corrections an edit would break join the next round's edit:
+    /// most edits break none, and an editor trained for small edits fails on large batches it does not need.
+    /// </summary>
+    private static EditFigures EditKeeping(EditableModel model, Tensor x, Tensor y, IReadOnlyList<(Tensor X, Tensor Y)> kept, int batchSize)
     {
-        oldX.Dispose();
-        oldY.Dispose();
-        return (newX, newY);
+        // Each round adds the corrections the previous one broke; they rarely need more than two.
+        const int rounds = 6;
+        using var scope = NewDisposeScope();
+        var keptX = cat(kept.Select(k => k.X).ToList());
+        var keptY = cat(kept.Select(k => k.Y).ToList());
+        var keptFeatures = keptY.shape[0] > 0 ? model.Features(keptX) : null;
+        var (inputs, targets) = (x, y);
+        var (steps, latency, loss) = (0, 0.0, double.NaN);
+        for (var round = 0; round < rounds; round++)
+        {
+            using var edit = model.Edit(inputs, targets);
+            steps += edit.Steps;
+            latency += edit.Latency.TotalMilliseconds;
+            loss = edit.FinalLoss;
+            if (!edit.Success)
+            {
+                break;
+            }
+            var broken = keptFeatures is null ? null : model.LogitsFromFeatures(keptFeatures, edit).argmax(1).ne(keptY).nonzero().flatten();
+            if (broken is null || broken.shape[0] == 0)
+            {
+                model.Apply(edit);
+                return new EditFigures(true, steps, loss, latency, batchSize);
+            }
+            (inputs, targets) = (cat([inputs, keptX.index_select(0, broken)]), cat([targets, keptY.index_select(0, broken)]));
+        }
+        return new EditFigures(false, steps, loss, latency, batchSize, (int)(inputs.shape[0] - x.shape[0]));
     }
 
     /// <summary>Inputs (float32, flattened) and the labels they must get.</summary>
     private sealed record Constraints(float[] Inputs, long[] Targets);
 
-    private sealed record EditFigures(bool Success, int Steps, double Loss, double LatencyMs, int BatchSize);
+    // Conflicts: earlier corrections the edit broke and tried to re-fix in its last round.
+    private sealed record EditFigures(bool Success, int Steps, double Loss, double LatencyMs, int BatchSize, int Conflicts = 0);
 
     private sealed record EditRun(EditableModel? Model, StoredVersion? Stored, EditFigures[] Records);
 
