@@ -84,6 +84,14 @@ public sealed record ReplaySummary(
     {
         var plot = new Plot();
         var accepted = s.Versions.Where(v => v.Status == "accepted" && v.ErrorPct is not null).ToList();
+        if (s.ProductionBefore is { } before && s.ErrorBeforePct is { } errorBefore)
+        {
+            // Where the chain started: the production version before the replay, its cumulative drawdown recovered from
+            // the first candidate's figures (cumulative minus the drawdown against that very parent).
+            var first = s.Versions.FirstOrDefault(v => v.CumulativeDrawdownPp is not null && v.DrawdownPp is not null);
+            var cumulative = first is null ? 0 : first.CumulativeDrawdownPp!.Value - first.DrawdownPp!.Value;
+            accepted.Insert(0, new VersionRow(before, "accepted", 0, errorBefore, 0, cumulative, null, null));
+        }
         var rejected = s.Versions.Where(v => v.Status == "rejected" && v.ErrorPct is not null).ToList();
         if (accepted.Count > 0)
         {

@@ -32,7 +32,7 @@ public sealed class VersionsCommand : AsyncCommand<ModelSettings>
             table.AddRow(
                 $"{r.Version}", r.Kind.ToLowerInvariant(), Colour(r.Status), r.Parent is { } p ? $"{p}" : "", r.Alias ?? "", $"{r.Corrections}",
                 r.ErrorPct is { } e ? $"{e:F2} %" : "", Pp(r.DrawdownPp), Pp(r.CumulativeDrawdownPp), Markup.Escape(r.CreatedBy),
-                $"{r.CreatedAt:yyyy-MM-dd HH:mm:ss}", Markup.Escape(r.Reason ?? ""));
+                $"{r.CreatedAt:MM-dd HH:mm:ss}", Markup.Escape(r.Reason ?? ""));
         }
         AnsiConsole.Write(table);
         return 0;
