@@ -1,3 +1,4 @@
+using Corrections.Http;
 using Corrections.Messaging;
 using Corrections.Pipeline;
 using Corrections.Registry;
@@ -6,15 +7,21 @@ using Corrections.Registry;
 Corrections.Editing.NativeRuntime.Prepare();
 
 // appsettings.json ships next to the binary; the worker may be started from anywhere.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 // CORRECTIONS_POSTGRES__CONNECTIONSTRING -> Postgres:ConnectionString, as printed by `scripts/services env`.
 builder.Configuration.AddEnvironmentVariables("CORRECTIONS_");
 
+// Order matters for start-up: migrate, then warm the caches, then start the bus (consumers begin once warm).
 builder.Services
     .AddCorrectionsRegistry(builder.Configuration)
     .AddRegistryMigrationOnStart(builder.Configuration)
     .AddCorrectionsPipeline(builder.Configuration)
     .AddPipelineWarmup()
     .AddCorrectionsMessaging(builder.Configuration, bus => bus.AddPipelineConsumers());
+// A report is at most MaxInputBytes of payload, base64 in JSON (4/3), plus the envelope.
+var maxInput = builder.Configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxInput / 3 * 4 + 64 * 1024);
 
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapReportEndpoints();
+await app.RunAsync();
