@@ -12,13 +12,14 @@ public sealed record ReplaySummary(
     string Model, int Reports, int Applied, int Backlogged, int Rejected, double OfferedRatePerSecond, double ElapsedSeconds,
     double CorrectionsPerMinute, double LatencyP50Ms, double LatencyP90Ms, double LatencyP99Ms, double LatencyMaxMs,
     string? ValidationSet, double? ErrorBeforePct, double? ErrorAfterPct, int? ProductionBefore, int? ProductionAfter,
-    IReadOnlyList<ReplaySummary.VersionRow> Versions, string Machine, DateTimeOffset At)
+    double ValidationMedianMs, double FullForwardMs, IReadOnlyList<ReplaySummary.VersionRow> Versions, string Machine, DateTimeOffset At)
 {
     public sealed record VersionRow(int Version, string Status, int Corrections, double? ErrorPct, double? DrawdownPp, double? CumulativeDrawdownPp, double? ValidationMs, string? Reason);
 
     public static async Task<ReplaySummary> BuildAsync(
         RegistryDbContext db, ReplayCommand.Settings settings, IReadOnlyDictionary<Guid, DateTimeOffset> published,
-        IReadOnlyDictionary<Guid, (ReportStatus Status, DateTimeOffset? AppliedAt)> outcomes, DateTimeOffset startedAt, TimeSpan elapsed, CancellationToken cancellation)
+        IReadOnlyDictionary<Guid, (ReportStatus Status, DateTimeOffset? AppliedAt)> outcomes, DateTimeOffset startedAt, TimeSpan elapsed,
+        double fullForwardMs, CancellationToken cancellation)
     {
         var latencies = outcomes.Where(o => o.Value.AppliedAt is not null)
             .Select(o => (o.Value.AppliedAt!.Value - published[o.Key]).TotalMilliseconds).ToList();
@@ -52,18 +53,19 @@ public sealed record ReplaySummary(
             settings.Rate, elapsed.TotalSeconds, applied / minutes,
             Metrics.Percentile(latencies, 50), Metrics.Percentile(latencies, 90), Metrics.Percentile(latencies, 99), latencies.DefaultIfEmpty(double.NaN).Max(),
             set, firstFigure?.ParentErrorRate * 100, lastAccepted is null ? firstFigure?.ParentErrorRate * 100 : first.GetValueOrDefault(lastAccepted.Id)?.ErrorRate * 100,
-            productionBefore, lastAccepted?.Number ?? productionBefore, rows,
+            productionBefore, lastAccepted?.Number ?? productionBefore,
+            Metrics.Percentile([.. rows.Where(r => r.ValidationMs is not null).Select(r => r.ValidationMs!.Value)], 50), fullForwardMs, rows,
             $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}", DateTimeOffset.UtcNow);
     }
 
     public static void Print(ReplaySummary s, string? stem)
     {
         var outcome = new Table().Border(TableBorder.Simple).Title($"replay of {s.Reports} reports for {s.Model}")
-            .AddColumns("applied", "backlogged", "rejected", "versions", "error before", "error after", "p50", "p99", "fixes/min");
+            .AddColumns("applied", "backlogged", "rejected", "versions", "error before", "error after", "p50", "p99", "fixes/min", "validation vs full pass");
         outcome.AddRow($"{s.Applied}", $"{s.Backlogged}", $"{s.Rejected}",
             $"{s.Versions.Count} ({s.Versions.Count(v => v.Status == "accepted")} promoted)",
             s.ErrorBeforePct is { } b ? $"{b:F2} % (v{s.ProductionBefore})" : "", s.ErrorAfterPct is { } a ? $"{a:F2} % (v{s.ProductionAfter})" : "",
-            $"{s.LatencyP50Ms:F0} ms", $"{s.LatencyP99Ms:F0} ms", $"{s.CorrectionsPerMinute:F0}");
+            $"{s.LatencyP50Ms:F0} ms", $"{s.LatencyP99Ms:F0} ms", $"{s.CorrectionsPerMinute:F0}", $"{s.ValidationMedianMs:F0} / {s.FullForwardMs:F0} ms");
         AnsiConsole.Write(outcome);
         var versions = new Table().Border(TableBorder.Simple).Title($"versions made (validation set: {s.ValidationSet ?? "none"})")
             .AddColumns("v", "status", "fixes", "error", "drawdown", "cumulative", "validation", "reason");
