@@ -53,7 +53,18 @@ public sealed class CandidateGate(
 
         var timer = Stopwatch.StartNew();
         var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
-        var measured = await gate.RunAsync(() => Measure(model, version, parent, root, production, productionRoot, spec, corrections, earlier), cancellation);
+        Measurement measured;
+        try
+        {
+            measured = await gate.RunAsync(() => Measure(model, version, parent, root, production, productionRoot, spec, corrections, earlier), cancellation);
+        }
+        catch (Corrections.Editing.Data.DataFormatException e)
+        {
+            // A model file changed or corrupted on disk (hash mismatch, truncation): retrying cannot help, and leaving the
+            // candidate pending would stall the chain. Reject it with the reason; its corrections wait for retraining.
+            log.LogError(e, "v{Version} of {Model} cannot be measured", number, modelName);
+            measured = new Measurement([], 0, 0, 0, e.Message);
+        }
         var (figures, reasons) = Judge(measured, parent.Number, production?.Number);
         var duration = timer.Elapsed.TotalMilliseconds;
 
@@ -167,6 +178,11 @@ public sealed class CandidateGate(
                 Passed = failures.Count == 0,
             });
         }
+        if (measured.Unusable is { } unusable)
+        {
+            reasons.Add($"model file unusable: {unusable}");
+            return (figures, reasons);
+        }
         var minimum = validation.Value.MinCorrectionSuccess;
         if (measured.CorrectionSuccess < minimum)
         {
@@ -240,5 +256,5 @@ public sealed class CandidateGate(
 
     private sealed record SetMeasurement(ValidationSetOptions Set, int Examples, double Error, double ParentError, double RootError, double? ProductionError, double DurationMs);
 
-    private sealed record Measurement(IReadOnlyList<SetMeasurement> Sets, double CorrectionSuccess, double EarlierHeld, int EarlierCount);
+    private sealed record Measurement(IReadOnlyList<SetMeasurement> Sets, double CorrectionSuccess, double EarlierHeld, int EarlierCount, string? Unusable = null);
 }
