@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Corrections.Cli.Console;
+using Corrections.Contracts;
 using Corrections.Pipeline.Chain;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -11,7 +12,7 @@ namespace Corrections.Cli.Operations;
 /// <c>promote</c> and <c>rollback</c>: point the production alias at an accepted version, with a reason for the audit
 /// log. Rollback insists on an older version, so a typo cannot silently move production forward.
 /// </summary>
-public abstract class MoveAliasCommand(bool rollback) : AsyncCommand<MoveAliasCommand.Settings>
+public abstract partial class MoveAliasCommand(bool rollback) : AsyncCommand<MoveAliasCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
@@ -31,7 +32,8 @@ public abstract class MoveAliasCommand(bool rollback) : AsyncCommand<MoveAliasCo
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
+        // With the bus: the move is announced (ModelPromoted / ModelRolledBack) like the gate's own promotions.
+        await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation);
         await using var scope = connection.Scope();
         var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
         var actor = Actors.Resolve(settings.Actor);
@@ -48,6 +50,7 @@ public abstract class MoveAliasCommand(bool rollback) : AsyncCommand<MoveAliasCo
             }
             var (from, to) = await registrar.MoveAliasAsync(settings.Model, settings.Version, actor, settings.Reason, cancellation);
             var result = new Result(settings.Model, from.Number, to.Number, to.Number < from.Number, settings.Reason, actor);
+            await Announce(connection, result, cancellation);
             if (settings.Json)
             {
                 Output.WriteJson(result);
@@ -62,6 +65,35 @@ public abstract class MoveAliasCommand(bool rollback) : AsyncCommand<MoveAliasCo
         {
             throw new OperatorError(e.Message);
         }
+    }
+}
+
+public abstract partial class MoveAliasCommand
+{
+    private static Task Announce(ServiceConnection connection, Result result, CancellationToken cancellation)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return result.Rollback
+            ? connection.Bus.Publish(new ModelRolledBack
+            {
+                Model = result.Model,
+                Alias = connection.Alias,
+                FromVersion = result.FromVersion,
+                Version = result.ToVersion,
+                Reason = result.Reason,
+                Actor = result.Actor,
+                RolledBackAt = now,
+            }, cancellation)
+            : connection.Bus.Publish(new ModelPromoted
+            {
+                Model = result.Model,
+                Alias = connection.Alias,
+                FromVersion = result.FromVersion,
+                Version = result.ToVersion,
+                Reason = result.Reason,
+                Actor = result.Actor,
+                PromotedAt = now,
+            }, cancellation);
     }
 }
 

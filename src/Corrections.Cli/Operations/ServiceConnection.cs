@@ -43,7 +43,10 @@ public sealed class ServiceConnection : IAsyncDisposable
         }
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)
+                // EF logs its probe of a missing migrations table as an error on a fresh database; real failures
+                // surface as exceptions anyway.
+                .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None))
             .AddCorrectionsRegistry(configuration)
             .AddCorrectionsPipeline(configuration);
         if (withBus)
