@@ -11,5 +11,5 @@ public sealed class CandidateCreatedConsumerDefinition : ConsumerDefinition<Cand
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<CandidateCreatedConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
+        endpointConfigurator.UseMessageRetry(TransientRetry.Configure);
 }

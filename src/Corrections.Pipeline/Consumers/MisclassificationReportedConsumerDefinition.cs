@@ -14,7 +14,7 @@ public sealed class MisclassificationReportedConsumerDefinition : ConsumerDefini
         endpointConfigurator.UseMessageRetry(retry =>
         {
             retry.Ignore<InvalidReportException>();
-            retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500));
+            TransientRetry.Configure(retry);
         });
     }
 }

@@ -15,7 +15,7 @@ public sealed class ReportAcceptedConsumerDefinition(IOptions<PipelineOptions> o
         var settings = options.Value;
         // A batch can only be as large as what the broker lets us hold unacknowledged.
         endpointConfigurator.PrefetchCount = Math.Max(16, settings.BatchMaxSize * 2);
-        endpointConfigurator.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
+        endpointConfigurator.UseMessageRetry(TransientRetry.Configure);
         consumerConfigurator.Options<BatchOptions>(batch => batch
             .SetMessageLimit(settings.BatchMaxSize)
             .SetTimeLimit(TimeSpan.FromMilliseconds(settings.BatchMaxWaitMs))
