@@ -3,6 +3,7 @@ using Corrections.Pipeline.Consumers;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Gate;
 using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Retraining;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,11 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<EditWorker>();
         services.AddScoped<CandidateGate>();
         services.AddScoped<ModelRegistrar>();
+        services.AddOptions<RetrainingOptions>()
+            .Bind(configuration.GetSection(RetrainingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<RetrainingRun>();
         return services;
     }
 

@@ -66,6 +66,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             report.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             report.HasIndex(r => r.VersionId);
             report.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Restrict);
+            report.HasIndex(r => r.FoldedVersionId);
+            report.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.FoldedVersionId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<EditRecord>(edit =>

@@ -315,6 +315,10 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
 
+                    b.Property<long?>("FoldedVersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("folded_version_id");
+
                     b.Property<string>("InputFormat")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -376,6 +380,9 @@ namespace Corrections.Migrations.Migrations
 
                     b.HasKey("ReportId")
                         .HasName("pk_reports");
+
+                    b.HasIndex("FoldedVersionId")
+                        .HasDatabaseName("ix_reports_folded_version_id");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_reports_status");
@@ -516,6 +523,12 @@ namespace Corrections.Migrations.Migrations
 
             modelBuilder.Entity("Corrections.Registry.Entities.Report", b =>
                 {
+                    b.HasOne("Corrections.Registry.Entities.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("FoldedVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_model_versions_folded_version_id");
+
                     b.HasOne("Corrections.Registry.Entities.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("VersionId")

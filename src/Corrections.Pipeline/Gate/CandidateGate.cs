@@ -45,7 +45,9 @@ public sealed class CandidateGate(
         var root = await db.RootAsync(version, cancellation);
         var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
         var productionRoot = production is null ? null : await db.RootAsync(production, cancellation);
-        var corrections = await db.Reports.AsNoTracking().Where(r => r.VersionId == version.Id)
+        // An edit's own corrections are the reports it edited; a retrain's are every correction it folded in.
+        var isRetrain = version.Kind == VersionKind.Retrain;
+        var corrections = await db.Reports.AsNoTracking().Where(r => isRetrain ? r.FoldedVersionId == version.Id : r.VersionId == version.Id)
             .Select(r => new Correction(r.InputTensor!, r.CorrectLabel)).ToListAsync(cancellation);
         var ancestors = await db.EditAncestorsAsync(version, cancellation);
         var earlier = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && ancestors.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied)
@@ -65,7 +67,7 @@ public sealed class CandidateGate(
             log.LogError(e, "v{Version} of {Model} cannot be measured", number, modelName);
             measured = new Measurement([], 0, 0, 0, e.Message);
         }
-        var (figures, reasons) = Judge(measured, parent.Number, production?.Number);
+        var (figures, reasons) = Judge(measured, parent.Number, production?.Number, isRetrain);
         var duration = timer.Elapsed.TotalMilliseconds;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
@@ -92,6 +94,12 @@ public sealed class CandidateGate(
             tracked.Status = VersionStatus.Accepted;
             await db.MoveAsync(model.Id, alias, tracked, pipeline.Value.ResolvedWorkerName, $"passed validation ({Summary(figures)})", isRollback: false, now, cancellation);
             reports.ForEach(r => { r.Status = ReportStatus.Applied; r.AppliedAt = now; });
+            if (isRetrain)
+            {
+                // Backlogged corrections this retrain folded in are now in production: applied, by this version.
+                var folded = await db.Reports.Where(r => r.FoldedVersionId == version.Id && r.Status == ReportStatus.Backlogged).ToListAsync(cancellation);
+                folded.ForEach(r => { r.Status = ReportStatus.Applied; r.VersionId = version.Id; r.AppliedAt = now; });
+            }
         }
         else
         {
@@ -140,7 +148,7 @@ public sealed class CandidateGate(
         return model.Logits(x).argmax(1).eq(targets).to(ScalarType.Float64).mean().item<double>();
     }
 
-    private (List<ValidationFigure> Figures, List<string> Reasons) Judge(Measurement measured, int parentNumber, int? productionNumber)
+    private (List<ValidationFigure> Figures, List<string> Reasons) Judge(Measurement measured, int parentNumber, int? productionNumber, bool isRetrain)
     {
         var sets = measured.Sets;
         var figures = new List<ValidationFigure>();
@@ -183,10 +191,12 @@ public sealed class CandidateGate(
             reasons.Add($"model file unusable: {unusable}");
             return (figures, reasons);
         }
-        var minimum = validation.Value.MinCorrectionSuccess;
+        // A retrain folds in conflicting corrections too (that is what the backlog holds), so it is held to the share
+        // earlier corrections must keep, not to every one.
+        var minimum = isRetrain ? validation.Value.MinEarlierCorrectionsHeld : validation.Value.MinCorrectionSuccess;
         if (measured.CorrectionSuccess < minimum)
         {
-            reasons.Add(F($"own corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
+            reasons.Add(F($"{(isRetrain ? "folded" : "own")} corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
         }
         var minimumHeld = validation.Value.MinEarlierCorrectionsHeld;
         if (measured.EarlierHeld < minimumHeld)

@@ -32,5 +32,8 @@ public sealed class Report
     /// <summary>The version whose edit carries this correction.</summary>
     public long? VersionId { get; set; }
     public DateTimeOffset? EditedAt { get; set; }
+
+    /// <summary>The retrain version this correction was last folded into (its gate decides whether it took).</summary>
+    public long? FoldedVersionId { get; set; }
     public DateTimeOffset? AppliedAt { get; set; }
 }

@@ -1,0 +1,145 @@
+using System.ComponentModel;
+using Corrections.Cli.Console;
+using Corrections.Editing.Data;
+using Corrections.Editing.Evaluation;
+using Corrections.Pipeline;
+using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Retraining;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace Corrections.Cli.Operations;
+
+/// <summary>
+/// Folds the corrections back in now: retrains (see <see cref="RetrainingRun"/>), announces the retrain version to the
+/// gate, waits for its verdict, and compares start, production and retrained on the full test set, with the share of
+/// folded corrections that hold.
+/// </summary>
+public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
+{
+    public sealed class Settings : ModelSettings
+    {
+        [CommandOption("--actor")]
+        public string? Actor { get; init; }
+
+        [CommandOption("--timeout <SECONDS>")]
+        [Description("How long to wait for the gate's verdict")]
+        [DefaultValue(300)]
+        public int Timeout { get; init; } = 300;
+
+        [CommandOption("--test <DIR>")]
+        [Description("Fashion-MNIST directory for the before/after comparison")]
+        [DefaultValue(FashionMnist.DefaultDirectory)]
+        public string Test { get; init; } = FashionMnist.DefaultDirectory;
+
+        [CommandOption("--out <PATH>")]
+        [Description("Also write the result as JSON here")]
+        public string? Out { get; init; }
+    }
+
+    public sealed record Result(
+        string Model, int? Version, string Verdict, string? Reason, int StartVersion, int ProductionVersion, int Corrections, double TrainSeconds,
+        double StartErrorPct, double ProductionErrorPct, double? RetrainedErrorPct, double ProductionHeldPct, double? RetrainedHeldPct, string? Note);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation);
+        RetrainOutcome outcome;
+        await using (var scope = connection.Scope())
+        {
+            var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
+            RetrainOutcome? done = null;
+            // The progress view drives a synchronous callback; the run's database work is awaited inside it.
+            TrainingProgressView.Run("retrain", settings.Json, progress =>
+                done = run.RunAsync(settings.Model, Actors.Resolve(settings.Actor), progress, cancellation).GetAwaiter().GetResult());
+            outcome = done!;
+            if (outcome.Version is null)
+            {
+                throw new OperatorError(outcome.Note ?? "Nothing was retrained.");
+            }
+            await connection.Bus.Publish(run.Announcement(outcome), cancellation);
+        }
+        var (status, reason) = await VerdictAsync(connection, settings, outcome.Version.Value, cancellation);
+        var result = await CompareAsync(connection, settings, outcome, status, reason, cancellation);
+        if (settings.Out is { } path)
+        {
+            await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(result, Output.Json), cancellation);
+        }
+        if (settings.Json)
+        {
+            Output.WriteJson(result);
+            return 0;
+        }
+        var table = new Table().Border(TableBorder.Simple).Title($"{result.Model}: retrain v{result.Version} {result.Verdict}")
+            .AddColumns("", "version", "test error", "corrections holding");
+        table.AddRow("start (trained)", $"v{result.StartVersion}", $"{result.StartErrorPct:F2} %", "");
+        table.AddRow("production before", $"v{result.ProductionVersion}", $"{result.ProductionErrorPct:F2} %", $"{result.ProductionHeldPct:F1} %");
+        table.AddRow("retrained", $"v{result.Version}", result.RetrainedErrorPct is { } e ? $"{e:F2} %" : "", result.RetrainedHeldPct is { } h ? $"{h:F1} %" : "");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"{result.Corrections} corrections folded in, {result.TrainSeconds:F0} s of training. {result.Reason ?? ""} {result.Note ?? ""}");
+        return 0;
+    }
+
+    private static async Task<(VersionStatus Status, string? Reason)> VerdictAsync(ServiceConnection connection, Settings settings, int number, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(settings.Timeout);
+        while (true)
+        {
+            await using (var scope = connection.Scope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+                var modelId = await db.ModelIdAsync(settings.Model, cancellation);
+                var version = await db.Versions.AsNoTracking().SingleAsync(v => v.ModelId == modelId && v.Number == number, cancellation);
+                if (version.Status != VersionStatus.Pending)
+                {
+                    return (version.Status, version.StatusReason);
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                return (VersionStatus.Pending, $"no verdict within {settings.Timeout} s: is `corrections-worker` running?");
+            }
+            await Task.Delay(250, cancellation);
+        }
+    }
+
+    /// <summary>The full test set and every folded correction, on the start, production and retrained versions.</summary>
+    private static async Task<Result> CompareAsync(ServiceConnection connection, Settings settings, RetrainOutcome outcome, VersionStatus status, string? reason, CancellationToken cancellation)
+    {
+        await using var scope = connection.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var modelId = await db.ModelIdAsync(settings.Model, cancellation);
+        var versions = await db.Versions.AsNoTracking().Where(v => v.ModelId == modelId && (v.Number == outcome.StartVersion || v.Number == outcome.ParentVersion || v.Number == outcome.Version))
+            .ToDictionaryAsync(v => v.Number, cancellation);
+        var registered = await db.Models.AsNoTracking().SingleAsync(m => m.Id == modelId, cancellation);
+        var retrainId = versions[outcome.Version!.Value].Id;
+        var folded = await db.Reports.AsNoTracking().Where(r => r.FoldedVersionId == retrainId).Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
+        var spec = new ModelInputSpec(registered.InputShape, registered.ClassCount);
+        var store = new ModelCache(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>()).Store;
+        using var test = FashionMnist.Load(settings.Test, DatasetSplit.Test);
+        using var inputs = tensor(folded.SelectMany(f => ValidatedInput.FromBytes(f.InputTensor!, spec.ElementCount)).ToArray(), [folded.Count, spec.Channels, spec.Height, spec.Width]);
+        using var targets = tensor(folded.Select(f => (long)f.CorrectLabel).ToArray());
+
+        (double Error, double Held) Measure(ModelVersion version)
+        {
+            using var model = store.Load(ModelCache.Stored(version));
+            using var scope = NewDisposeScope();
+            var error = Metrics.ErrorRate(model.Logits(test.Images).argmax(1), test.Labels) * 100;
+            var held = folded.Count == 0 ? 100 : model.Logits(inputs).argmax(1).eq(targets).to(ScalarType.Float64).mean().item<double>() * 100;
+            return (error, held);
+        }
+
+        var start = Measure(versions[outcome.StartVersion]);
+        var production = Measure(versions[outcome.ParentVersion]);
+        var retrained = Measure(versions[outcome.Version!.Value]);
+        return new Result(outcome.Model, outcome.Version, status.ToString().ToLowerInvariant(), reason, outcome.StartVersion, outcome.ParentVersion, outcome.Corrections,
+            outcome.Duration.TotalSeconds, start.Error, production.Error, retrained.Error, production.Held, retrained.Held, outcome.Note);
+    }
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Corrections.Pipeline.Retraining;
+
+/// <summary>How corrections are folded back into a model (section <c>Retraining</c>).</summary>
+public sealed class RetrainingOptions
+{
+    public const string Section = "Retraining";
+
+    /// <summary>
+    /// <c>base</c> starts from the last trained (base or retrain) version, so the drift of sequential edits goes away;
+    /// <c>production</c> starts from the current production version.
+    /// </summary>
+    [RegularExpression("^(base|production)$")]
+    public string From { get; set; } = "base";
+
+    /// <summary>Training data: <c>fashion-mnist</c> or <c>cifar10</c>, and its directory.</summary>
+    public string Format { get; set; } = "fashion-mnist";
+
+    public string Path { get; set; } = Corrections.Editing.Data.FashionMnist.DefaultDirectory;
+
+    [Range(1, 100)]
+    public int Epochs { get; set; } = 1;
+
+    [Range(1e-6, 1)]
+    public double LearningRate { get; set; } = 3e-4;
+
+    [Range(1, 4096)]
+    public int BatchSize { get; set; } = 128;
+
+    /// <summary>Copies of each correction in the training mix.</summary>
+    [Range(1, 1000)]
+    public int Oversample { get; set; } = 20;
+
+    /// <summary>Random crop padding for augmentation (pixels; 0 for none). Corrections are augmented like the rest.</summary>
+    [Range(0, 8)]
+    public int CropPadding { get; set; } = 2;
+
+    public long Seed { get; set; } = 1;
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Corrections.Contracts;
+using Corrections.Editing.Data;
+using Corrections.Editing.Persistence;
+using Corrections.Editing.Training;
+using Corrections.Pipeline.Chain;
+using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Ingest;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static TorchSharp.torch;
+
+namespace Corrections.Pipeline.Retraining;
+
+/// <summary>
+/// Editable retraining: from the last trained version (or production), Editable Training on the training data plus
+/// every correction not yet folded into an accepted retrain (applied and backlogged alike, oversampled and augmented).
+/// The result is registered as a pending <c>retrain</c> version on top of production, linked to every correction it
+/// folds in, and goes through the same validation gate as an edit.
+/// </summary>
+public sealed class RetrainingRun(
+    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, TimeProvider clock, ILogger<RetrainingRun> log)
+{
+    public async Task<RetrainOutcome> RunAsync(string modelName, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        var settings = options.Value;
+        var model = await db.ModelAsync(modelName, cancellation) ?? throw new InvalidOperationException($"No model named '{modelName}'.");
+        var production = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation)
+            ?? throw new InvalidOperationException($"'{modelName}' has no {pipeline.Value.Alias} version to retrain.");
+        var start = settings.From == "base" ? await db.RootAsync(production, cancellation) : production;
+        var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
+        var corrections = await db.Reports.AsNoTracking()
+            .Where(r => r.ModelName == modelName && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged) && r.InputTensor != null
+                && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)))
+            .OrderBy(r => r.ReceivedAt)
+            .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel })
+            .ToListAsync(cancellation);
+        if (corrections.Count == 0)
+        {
+            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, "nothing to fold: no applied or backlogged correction since the last retrain");
+        }
+
+        var timer = Stopwatch.StartNew();
+        var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
+        var store = new ModelStore(pipeline.Value.ModelStoreRoot);
+        using var trained = store.Load(ModelCache.Stored(start));
+        using (var train = LoadTraining(settings))
+        using (var images = tensor(corrections.SelectMany(c => ValidatedInput.FromBytes(c.InputTensor!, spec.ElementCount)).ToArray(), [corrections.Count, spec.Channels, spec.Height, spec.Width]))
+        using (var labels = tensor(corrections.Select(c => (long)c.CorrectLabel).ToArray()))
+        using (var mix = CorrectionFolding.Mix(train, images, labels, settings.Oversample))
+        {
+            var training = new EditableTrainingOptions
+            {
+                Epochs = settings.Epochs,
+                BatchSize = settings.BatchSize,
+                LearningRate = settings.LearningRate,
+                TrainingMaxSteps = 3,
+                CropPadding = settings.CropPadding,
+                HorizontalFlip = false,
+                Seed = settings.Seed,
+            };
+            log.LogInformation("Retraining {Model} from v{Start} on {Mix}", modelName, start.Number, mix);
+            new EditableTrainer(training, new UniformEditTargets()).Train(trained, mix, progress, cancellation: cancellation);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+        await ChainLock.AcquireAsync(db, model.Id, cancellation);
+        var parent = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation) ?? production;
+        var number = await db.NextNumberAsync(model.Id, cancellation);
+        var stored = store.SaveFull(modelName, number, trained);
+        var now = clock.GetUtcNow();
+        var version = new ModelVersion
+        {
+            ModelId = model.Id,
+            Number = number,
+            ParentId = parent.Id,
+            Kind = VersionKind.Retrain,
+            Sha256 = stored.Sha256,
+            StorageLocation = stored.Location,
+            IsDelta = false,
+            Bytes = stored.Bytes,
+            CreatedBy = actor,
+            CreatedAt = now,
+            Status = VersionStatus.Pending,
+        };
+        db.Versions.Add(version);
+        await db.SaveChangesAsync(cancellation);
+        var ids = corrections.Select(c => c.ReportId).ToList();
+        await db.Reports.Where(r => ids.Contains(r.ReportId)).ExecuteUpdateAsync(r => r.SetProperty(x => x.FoldedVersionId, version.Id), cancellation);
+        await transaction.CommitAsync(cancellation);
+        var note = parent.Id == production.Id ? null : $"production moved from v{production.Number} to v{parent.Number} while training; corrections applied since are not in this retrain";
+        return new RetrainOutcome(modelName, number, parent.Number, start.Number, corrections.Count, timer.Elapsed, note);
+    }
+
+    public CandidateCreated Announcement(RetrainOutcome outcome) => new()
+    {
+        Model = outcome.Model,
+        Version = outcome.Version ?? throw new InvalidOperationException("Nothing was retrained."),
+        ParentVersion = outcome.ParentVersion,
+        ReportIds = [],
+        CreatedAt = clock.GetUtcNow(),
+    };
+
+    private static LabeledImages LoadTraining(RetrainingOptions settings) => settings.Format switch
+    {
+        "fashion-mnist" => FashionMnist.Load(settings.Path, DatasetSplit.Train),
+        "cifar10" => Cifar10.Load(settings.Path, DatasetSplit.Train),
+        _ => throw new InvalidOperationException($"Retraining:Format '{settings.Format}' is neither fashion-mnist nor cifar10."),
+    };
+}
