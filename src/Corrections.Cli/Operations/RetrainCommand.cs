@@ -46,7 +46,8 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
 
     public sealed record Result(
         string Model, int? Version, string Verdict, string? Reason, int StartVersion, int ProductionVersion, int Corrections, double TrainSeconds,
-        double StartErrorPct, double ProductionErrorPct, double? RetrainedErrorPct, double ProductionHeldPct, double? RetrainedHeldPct, string? Note);
+        double StartErrorPct, double ProductionErrorPct, double? RetrainedErrorPct, double ProductionHeldPct, double? RetrainedHeldPct,
+        int AppliedBefore, double RetrainedAppliedHeldPct, string? Note);
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
@@ -81,7 +82,8 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
             .AddColumns("", "version", "test error", "corrections holding");
         table.AddRow("start (trained)", $"v{result.StartVersion}", $"{result.StartErrorPct:F2} %", "");
         table.AddRow("production before", $"v{result.ProductionVersion}", $"{result.ProductionErrorPct:F2} %", $"{result.ProductionHeldPct:F1} %");
-        table.AddRow("retrained", $"v{result.Version}", result.RetrainedErrorPct is { } e ? $"{e:F2} %" : "", result.RetrainedHeldPct is { } h ? $"{h:F1} %" : "");
+        table.AddRow("retrained", $"v{result.Version}", result.RetrainedErrorPct is { } e ? $"{e:F2} %" : "",
+            result.RetrainedHeldPct is { } h ? $"{h:F1} % ({result.RetrainedAppliedHeldPct:F1} % of the {result.AppliedBefore} applied before)" : "");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{result.Corrections} corrections folded in, {result.TrainSeconds:F0} s of training. {result.Reason ?? ""} {result.Note ?? ""}");
         return 0;
@@ -120,26 +122,36 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
             .ToDictionaryAsync(v => v.Number, cancellation);
         var registered = await db.Models.AsNoTracking().SingleAsync(m => m.Id == modelId, cancellation);
         var retrainId = versions[outcome.Version!.Value].Id;
-        var folded = await db.Reports.AsNoTracking().Where(r => r.FoldedVersionId == retrainId).Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
+        // Corrections production already carried (applied by an edit) against the backlog the retrain also took in.
+        var folded = await db.Reports.AsNoTracking().Where(r => r.FoldedVersionId == retrainId)
+            .Select(r => new { r.InputTensor, r.CorrectLabel, WasApplied = r.Status == ReportStatus.Applied && r.VersionId != retrainId }).ToListAsync(cancellation);
+        using var wasApplied = tensor(folded.Select(f => f.WasApplied).ToArray());
         var spec = new ModelInputSpec(registered.InputShape, registered.ClassCount);
         var store = new ModelCache(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>()).Store;
         using var test = FashionMnist.Load(settings.Test, DatasetSplit.Test);
         using var inputs = tensor(folded.SelectMany(f => ValidatedInput.FromBytes(f.InputTensor!, spec.ElementCount)).ToArray(), [folded.Count, spec.Channels, spec.Height, spec.Width]);
         using var targets = tensor(folded.Select(f => (long)f.CorrectLabel).ToArray());
 
-        (double Error, double Held) Measure(ModelVersion version)
+        (double Error, double Held, double AppliedHeld) Measure(ModelVersion version)
         {
             using var model = store.Load(ModelCache.Stored(version));
             using var scope = NewDisposeScope();
             var error = Metrics.ErrorRate(model.Logits(test.Images).argmax(1), test.Labels) * 100;
-            var held = folded.Count == 0 ? 100 : model.Logits(inputs).argmax(1).eq(targets).to(ScalarType.Float64).mean().item<double>() * 100;
-            return (error, held);
+            if (folded.Count == 0)
+            {
+                return (error, 100, 100);
+            }
+            var hits = model.Logits(inputs).argmax(1).eq(targets);
+            var held = hits.to(ScalarType.Float64).mean().item<double>() * 100;
+            var applied = wasApplied.sum().item<long>() == 0 ? 100 : hits.masked_select(wasApplied).to(ScalarType.Float64).mean().item<double>() * 100;
+            return (error, held, applied);
         }
 
         var start = Measure(versions[outcome.StartVersion]);
         var production = Measure(versions[outcome.ParentVersion]);
         var retrained = Measure(versions[outcome.Version!.Value]);
         return new Result(outcome.Model, outcome.Version, status.ToString().ToLowerInvariant(), reason, outcome.StartVersion, outcome.ParentVersion, outcome.Corrections,
-            outcome.Duration.TotalSeconds, start.Error, production.Error, retrained.Error, production.Held, retrained.Held, outcome.Note);
+            outcome.Duration.TotalSeconds, start.Error, production.Error, retrained.Error, production.Held, retrained.Held,
+            folded.Count(f => f.WasApplied), retrained.AppliedHeld, outcome.Note);
     }
 }

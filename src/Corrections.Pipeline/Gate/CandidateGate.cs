@@ -191,9 +191,9 @@ public sealed class CandidateGate(
             reasons.Add($"model file unusable: {unusable}");
             return (figures, reasons);
         }
-        // A retrain folds in conflicting corrections too (that is what the backlog holds), so it is held to the share
-        // earlier corrections must keep, not to every one.
-        var minimum = isRetrain ? validation.Value.MinEarlierCorrectionsHeld : validation.Value.MinCorrectionSuccess;
+        // A retrain folds in conflicting corrections too (that is what the backlog holds), so it is held to a share of
+        // them, not to every one; the corrections already in production must still hold as for any candidate.
+        var minimum = isRetrain ? validation.Value.MinFoldedCorrectionsHeld : validation.Value.MinCorrectionSuccess;
         if (measured.CorrectionSuccess < minimum)
         {
             reasons.Add(F($"{(isRetrain ? "folded" : "own")} corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));

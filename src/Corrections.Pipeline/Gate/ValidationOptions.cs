@@ -20,4 +20,11 @@ public sealed class ValidationOptions
     /// </summary>
     [Range(0.0, 1.0)]
     public double MinEarlierCorrectionsHeld { get; set; } = 0.95;
+
+    /// <summary>
+    /// Share of the corrections a retrain folded in that it must predict. Lower than the others: the backlog it folds
+    /// holds the corrections that conflicted with each other, and not all of those can hold at once.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinFoldedCorrectionsHeld { get; set; } = 0.9;
 }

@@ -23,18 +23,25 @@ public sealed class RetrainingOptions
     public int Epochs { get; set; } = 1;
 
     [Range(1e-6, 1)]
-    public double LearningRate { get; set; } = 3e-4;
+    public double LearningRate { get; set; } = 1e-3;
 
     [Range(1, 4096)]
     public int BatchSize { get; set; } = 128;
 
-    /// <summary>Copies of each correction in the training mix.</summary>
+    /// <summary>
+    /// Copies of each correction in the training mix. On Fashion-MNIST, 20 left 41 % of 340 corrections holding after
+    /// one epoch, 100 left 94 % (bench/README.md).
+    /// </summary>
     [Range(1, 1000)]
-    public int Oversample { get; set; } = 20;
+    public int Oversample { get; set; } = 100;
 
     /// <summary>Random crop padding for augmentation (pixels; 0 for none). Corrections are augmented like the rest.</summary>
     [Range(0, 8)]
     public int CropPadding { get; set; } = 2;
 
     public long Seed { get; set; } = 1;
+
+    /// <summary>Use only the first N training images (0: all); for tests and quick trials.</summary>
+    [Range(0, int.MaxValue)]
+    public int TrainLimit { get; set; }
 }

@@ -104,10 +104,21 @@ public sealed class RetrainingRun(
         CreatedAt = clock.GetUtcNow(),
     };
 
-    private static LabeledImages LoadTraining(RetrainingOptions settings) => settings.Format switch
+    private static LabeledImages LoadTraining(RetrainingOptions settings)
     {
-        "fashion-mnist" => FashionMnist.Load(settings.Path, DatasetSplit.Train),
-        "cifar10" => Cifar10.Load(settings.Path, DatasetSplit.Train),
-        _ => throw new InvalidOperationException($"Retraining:Format '{settings.Format}' is neither fashion-mnist nor cifar10."),
-    };
+        var all = settings.Format switch
+        {
+            "fashion-mnist" => FashionMnist.Load(settings.Path, DatasetSplit.Train),
+            "cifar10" => Cifar10.Load(settings.Path, DatasetSplit.Train),
+            _ => throw new InvalidOperationException($"Retraining:Format '{settings.Format}' is neither fashion-mnist nor cifar10."),
+        };
+        if (settings.TrainLimit == 0 || settings.TrainLimit >= all.Count)
+        {
+            return all;
+        }
+        using (all)
+        {
+            return all.Take(settings.TrainLimit);
+        }
+    }
 }
