@@ -62,7 +62,8 @@ public sealed class RetrainingRun(
                 HorizontalFlip = false,
                 Seed = settings.Seed,
             };
-            log.LogInformation("Retraining {Model} from v{Start} on {Mix}", modelName, start.Number, mix);
+            log.LogInformation("Retraining {Model} from v{Start} on {Images} images: {Corrections} corrections × {Oversample} among them",
+                modelName, start.Number, mix.Count, corrections.Count, settings.Oversample);
             new EditableTrainer(training, new UniformEditTargets()).Train(trained, mix, progress, cancellation: cancellation);
         }
 

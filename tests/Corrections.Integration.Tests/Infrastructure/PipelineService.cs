@@ -155,6 +155,9 @@ public sealed class PipelineService : IAsyncLifetime
             ["Validation:Sets:1:Take"] = "500",
             ["Validation:Sets:1:MaxErrorRate"] = "0",
             ["Validation:Sets:1:Models:0"] = StrictModel,
+            ["Retraining:TrainLimit"] = "3000",
+            ["Retraining:Oversample"] = "50",
+            ["Retraining:BatchSize"] = "64",
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);

@@ -1,0 +1,56 @@
+using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline.Retraining;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Corrections.Integration.Tests;
+
+[Collection(Workers.Name)]
+public class When_corrections_are_folded_back_by_retraining(PipelineService pipeline)
+{
+    [Fact]
+    public async Task Should_gate_and_promote_a_retrain_linked_to_its_corrections_and_build_later_edits_on_it()
+    {
+        const string model = "flow-retrain";
+        await pipeline.RegisterAsync(model);
+        var reports = Enumerable.Range(80, 3).Select(i => pipeline.Report(model, i)).ToList();
+        foreach (var report in reports)
+        {
+            await pipeline.Bus.Publish(report);
+        }
+        var ids = reports.Select(r => r.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId) && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)) == ids.Count,
+            "the corrections are settled");
+
+        RetrainOutcome outcome;
+        await using (var scope = pipeline.Services.CreateAsyncScope())
+        {
+            var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
+            outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
+            Assert.NotNull(outcome.Version);
+            Assert.Equal(ids.Count, outcome.Corrections);
+            await pipeline.Bus.Publish(run.Announcement(outcome));
+        }
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Model!.Name == model && v.Number == outcome.Version && v.Status != VersionStatus.Pending),
+            "the gate decides the retrain", 120);
+
+        await using (var registry = pipeline.Registry())
+        {
+            var retrain = await registry.Versions.SingleAsync(v => v.Model!.Name == model && v.Number == outcome.Version);
+            Assert.Equal(VersionKind.Retrain, retrain.Kind);
+            Assert.Equal(VersionStatus.Accepted, retrain.Status);
+            Assert.Equal(ids.Count, await registry.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.FoldedVersionId == retrain.Id));
+            Assert.Equal(retrain.Id, await registry.Aliases.Where(a => a.ModelId == retrain.ModelId && a.Name == "production").Select(a => a.VersionId).SingleAsync());
+            Assert.True(await registry.Validations.AnyAsync(v => v.VersionId == retrain.Id && v.SetName == "own-corrections" && v.Passed));
+        }
+
+        // The drift resets: the next edit builds on the retrain, not on the edits before it.
+        var next = pipeline.Report(model, 90);
+        await pipeline.Bus.Publish(next);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == next.ReportId && r.Status == ReportStatus.Applied), "the next report is applied");
+        await using var after = pipeline.Registry();
+        var edit = await after.Versions.SingleAsync(v => v.Id == after.Reports.Where(r => r.ReportId == next.ReportId).Select(r => r.VersionId).Single());
+        Assert.Equal(outcome.Version, await after.Versions.Where(v => v.Id == edit.ParentId).Select(v => v.Number).SingleAsync());
+    }
+}
