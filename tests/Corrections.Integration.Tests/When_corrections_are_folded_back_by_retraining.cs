@@ -1,4 +1,5 @@
 using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Retraining;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -52,5 +53,26 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         await using var after = pipeline.Registry();
         var edit = await after.Versions.SingleAsync(v => v.Id == after.Reports.Where(r => r.ReportId == next.ReportId).Select(r => r.VersionId).Single());
         Assert.Equal(outcome.Version, await after.Versions.Where(v => v.Id == edit.ParentId).Select(v => v.Number).SingleAsync());
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_second_run_for_a_model_while_one_holds_its_retraining_lock()
+    {
+        const string model = "flow-retrain-once";
+        var v1 = await pipeline.RegisterAsync(model);
+        await using var other = pipeline.Registry();
+        // Another node's run, as far as the database can tell.
+        Assert.True(await ChainLock.TryAcquireRetrainingAsync(other, v1.ModelId, CancellationToken.None));
+        try
+        {
+            await using var scope = pipeline.Services.CreateAsyncScope();
+            var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => run.RunAsync(model, "test", null, CancellationToken.None));
+            Assert.Contains("already in progress", refused.Message);
+        }
+        finally
+        {
+            await ChainLock.ReleaseRetrainingAsync(other, v1.ModelId);
+        }
     }
 }

@@ -20,4 +20,23 @@ public static class ChainLock
         }
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Namespace}, {modelId})", cancellation);
     }
+
+    // A second key space for retraining: a run takes minutes and must not hold the chain lock (edits go on meanwhile).
+    private const int RetrainingNamespace = 0x0C0BC;
+
+    /// <summary>
+    /// Session-level lock that keeps two retraining runs of one model apart, on any machine; false when one is running.
+    /// Held until <see cref="ReleaseRetrainingAsync"/> or until the connection closes (a crashed run frees it).
+    /// </summary>
+    public static async Task<bool> TryAcquireRetrainingAsync(DbContext db, int modelId, CancellationToken cancellation)
+    {
+        await db.Database.OpenConnectionAsync(cancellation);
+        return await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({RetrainingNamespace}, {modelId}) AS \"Value\"").SingleAsync(cancellation);
+    }
+
+    public static async Task ReleaseRetrainingAsync(DbContext db, int modelId)
+    {
+        await db.Database.SqlQuery<bool>($"SELECT pg_advisory_unlock({RetrainingNamespace}, {modelId}) AS \"Value\"").SingleAsync();
+        await db.Database.CloseConnectionAsync();
+    }
 }

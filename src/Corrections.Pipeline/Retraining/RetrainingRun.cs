@@ -26,8 +26,25 @@ public sealed class RetrainingRun(
 {
     public async Task<RetrainOutcome> RunAsync(string modelName, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        var settings = options.Value;
         var model = await db.ModelAsync(modelName, cancellation) ?? throw new InvalidOperationException($"No model named '{modelName}'.");
+        if (!await ChainLock.TryAcquireRetrainingAsync(db, model.Id, cancellation))
+        {
+            throw new InvalidOperationException($"A retraining run of '{modelName}' is already in progress.");
+        }
+        try
+        {
+            return await RunLockedAsync(model, actor, progress, cancellation);
+        }
+        finally
+        {
+            await ChainLock.ReleaseRetrainingAsync(db, model.Id);
+        }
+    }
+
+    private async Task<RetrainOutcome> RunLockedAsync(RegisteredModel model, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        var settings = options.Value;
+        var modelName = model.Name;
         var production = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation)
             ?? throw new InvalidOperationException($"'{modelName}' has no {pipeline.Value.Alias} version to retrain.");
         var start = settings.From == "base" ? await db.RootAsync(production, cancellation) : production;
