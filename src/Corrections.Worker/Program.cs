@@ -1,6 +1,8 @@
 using Corrections.Http;
 using Corrections.Messaging;
 using Corrections.Pipeline;
+using Corrections.Pipeline.Scheduling;
+using Quartz;
 using Corrections.Registry;
 
 // Before anything touches libtorch: malloc tuning and its log level (see NativeRuntime).
@@ -18,6 +20,12 @@ builder.Services
     .AddCorrectionsPipeline(builder.Configuration)
     .AddPipelineWarmup()
     .AddCorrectionsMessaging(builder.Configuration, bus => bus.AddPipelineConsumers());
+// Scheduled retraining (Retraining:Schedules), on the clustered Quartz store in the registry database.
+if (builder.Configuration["Postgres:ConnectionString"] is { Length: > 0 } registry)
+{
+    builder.Services.AddRetrainingScheduler(builder.Configuration, registry);
+    builder.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+}
 // A report is at most MaxInputBytes of payload, base64 in JSON (4/3), plus the envelope.
 var maxInput = builder.Configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxInput / 3 * 4 + 64 * 1024);

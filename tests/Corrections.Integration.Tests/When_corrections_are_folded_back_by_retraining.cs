@@ -75,4 +75,27 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
             await ChainLock.ReleaseRetrainingAsync(other, v1.ModelId);
         }
     }
+
+    [Fact]
+    public async Task Should_fold_corrections_in_on_the_clustered_schedule()
+    {
+        // Both hosts run the scheduler on one Quartz store; the trigger fires every 3 s on one of them.
+        var model = PipelineService.ScheduledModel;
+        await pipeline.RegisterAsync(model);
+        var reports = Enumerable.Range(100, 2).Select(i => pipeline.Report(model, i)).ToList();
+        foreach (var report in reports)
+        {
+            await pipeline.Bus.Publish(report);
+        }
+        var ids = reports.Select(r => r.ReportId).ToList();
+
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId)
+                && db.Versions.Any(v => v.Id == r.FoldedVersionId && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Accepted)) == ids.Count,
+            "a scheduled retrain folding both corrections is accepted", 120);
+
+        await using var registry = pipeline.Registry();
+        var retrains = await registry.Versions.Where(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain).ToListAsync();
+        Assert.All(retrains, r => Assert.StartsWith("scheduler:", r.CreatedBy));
+        Assert.DoesNotContain(retrains, r => r.Status == VersionStatus.Pending && retrains.Count(o => o.Status == VersionStatus.Pending) > 1);
+    }
 }

@@ -8,6 +8,8 @@ using Corrections.Editing.Training;
 using Corrections.Messaging;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Chain;
+using Corrections.Pipeline.Scheduling;
+using Quartz;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using MassTransit;
@@ -38,6 +40,9 @@ public sealed class PipelineService : IAsyncLifetime
     public const double MaxDrawdownPp = 8.0;
 
     public const int ValidationSkip = 5000;
+
+    /// <summary>The model both hosts' clustered Quartz scheduler retrains every 3 seconds.</summary>
+    public const string ScheduledModel = "flow-scheduled";
 
     private readonly RabbitMqService _rabbit = new();
     private readonly PostgresService _postgres = new();
@@ -158,6 +163,8 @@ public sealed class PipelineService : IAsyncLifetime
             ["Retraining:TrainLimit"] = "3000",
             ["Retraining:Oversample"] = "50",
             ["Retraining:BatchSize"] = "64",
+            ["Retraining:Schedules:0:Model"] = ScheduledModel,
+            ["Retraining:Schedules:0:Cron"] = "0/3 * * * * ?",
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -178,6 +185,8 @@ public sealed class PipelineService : IAsyncLifetime
                     e.Temporary = true;
                 });
             });
+        builder.Services.AddRetrainingScheduler(builder.Configuration, ConnectionString);
+        builder.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
         return builder.Build();
     }
 

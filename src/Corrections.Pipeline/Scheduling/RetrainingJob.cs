@@ -1,0 +1,45 @@
+using Corrections.Pipeline.Retraining;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Corrections.Pipeline.Scheduling;
+
+/// <summary>
+/// The scheduled retraining of one model (its name in the job data). Quartz keeps one instance of a job key running at
+/// a time across the cluster; the retraining lock in Postgres also keeps it apart from a run started by hand. Training
+/// runs inside the compute gate: edits on this worker wait, so production does not move under the retrain.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class RetrainingJob(IServiceScopeFactory scopes, ComputeGate gate, IBus bus, IOptions<PipelineOptions> options, ILogger<RetrainingJob> log) : IJob
+{
+    public const string ModelKey = "model";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var model = context.MergedJobDataMap.GetString(ModelKey) ?? throw new JobExecutionException("Retraining job without a model name.");
+        await using var scope = scopes.CreateAsyncScope();
+        var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
+        try
+        {
+            var outcome = await gate.RunAsync(
+                () => run.RunAsync(model, $"scheduler:{options.Value.ResolvedWorkerName}", null, cancellationToken).GetAwaiter().GetResult(),
+                cancellationToken);
+            if (outcome.Version is null)
+            {
+                log.LogInformation("Scheduled retraining of {Model}: {Note}", model, outcome.Note);
+                return;
+            }
+            await bus.Publish(run.Announcement(outcome), cancellationToken);
+            log.LogInformation("Scheduled retraining of {Model}: v{Version} from v{Start} with {Corrections} corrections in {Seconds:F0} s, sent to the gate",
+                model, outcome.Version, outcome.StartVersion, outcome.Corrections, outcome.Duration.TotalSeconds);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Already running elsewhere, or the model has no production version: nothing to retry until the next fire.
+            log.LogWarning("Scheduled retraining of {Model} skipped: {Reason}", model, e.Message);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Corrections.Pipeline.Scheduling;
+
+/// <summary>One entry of <c>Retraining:Schedules</c>: retrain <see cref="Model"/> on a Quartz cron expression.</summary>
+public sealed class RetrainingSchedule
+{
+    [Required, RegularExpression("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    public string Model { get; set; } = "";
+
+    /// <summary>Quartz cron, seconds first: <c>0 0 3 * * ?</c> is every night at 03:00 (UTC unless the host says otherwise).</summary>
+    [Required]
+    public string Cron { get; set; } = "";
+}
