@@ -3,6 +3,7 @@ using Corrections.Pipeline.Consumers;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Gate;
 using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Observability;
 using Corrections.Pipeline.Retraining;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,8 @@ public static class PipelineServiceCollectionExtensions
             .Validate(o => o.Sets.Select(s => s.Name).Distinct().Count() == o.Sets.Count, "Validation set names must be unique.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<ComputeGate>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<FeatureCache>();
@@ -38,6 +41,15 @@ public static class PipelineServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddScoped<RetrainingRun>();
+        return services;
+    }
+
+    /// <summary>Health checks of the registry database and the model store (the bus adds its own).</summary>
+    public static IServiceCollection AddPipelineHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<RegistryHealthCheck>("registry", tags: ["ready"])
+            .AddCheck<ModelStoreHealthCheck>("model-store", tags: ["ready"]);
         return services;
     }
 

@@ -1,7 +1,9 @@
 using Corrections.Http;
 using Corrections.Messaging;
 using Corrections.Pipeline;
+using Corrections.Pipeline.Observability;
 using Corrections.Pipeline.Scheduling;
+using OpenTelemetry.Metrics;
 using Quartz;
 using Corrections.Registry;
 
@@ -26,10 +28,17 @@ if (builder.Configuration["Postgres:ConnectionString"] is { Length: > 0 } regist
     builder.Services.AddRetrainingScheduler(builder.Configuration, registry);
     builder.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
 }
+// Health of the registry, the model store and the bus at /health; the pipeline's and MassTransit's metrics at /metrics.
+builder.Services.AddPipelineHealthChecks();
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(PipelineMetrics.MeterName, "MassTransit")
+    .AddPrometheusExporter());
 // A report is at most MaxInputBytes of payload, base64 in JSON (4/3), plus the envelope.
 var maxInput = builder.Configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxInput / 3 * 4 + 64 * 1024);
 
 var app = builder.Build();
 app.MapReportEndpoints();
+app.MapHealthChecks("/health");
+app.MapPrometheusScrapingEndpoint();
 await app.RunAsync();

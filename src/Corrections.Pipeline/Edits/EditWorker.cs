@@ -4,6 +4,7 @@ using Corrections.Editing;
 using Corrections.Editing.Persistence;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Observability;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public sealed class EditWorker(
     ComputeGate gate,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
+    PipelineMetrics metrics,
     ILogger<EditWorker> log)
 {
     private static readonly TimeSpan _pollInterval = TimeSpan.FromMilliseconds(20);
@@ -121,6 +123,7 @@ public sealed class EditWorker(
             }
             await db.SaveChangesAsync(cancellation);
             log.LogWarning("No edit of {Count} report(s) for {Model} reached its label; all went to the backlog", reports.Count, model.Name);
+            metrics.Backlogged("editor", reports.Count);
             return (new EditOutcome(null, 0, reports.Count, ids.Count - reports.Count), null);
         }
 
@@ -167,6 +170,8 @@ public sealed class EditWorker(
             }
         }
         await db.SaveChangesAsync(cancellation);
+        metrics.Edited(timer.Elapsed.TotalMilliseconds);
+        metrics.Backlogged("editor", reports.Count - edited);
         log.LogInformation("Candidate v{Version} of {Model} on v{Parent}: {Edited} edited, {Backlogged} backlogged, {Bytes} bytes{Delta}, {Ms:F0} ms ({EditMs:F0} ms editing)",
             number, model.Name, head.Number, edited, reports.Count - edited, edit.Stored.Bytes, edit.Stored.IsDelta ? " (delta)" : "",
             timer.Elapsed.TotalMilliseconds, edit.Records.Sum(r => r.LatencyMs) / (edit.Records.Length == 0 ? 1 : edit.Records[0].BatchSize));

@@ -4,6 +4,7 @@ using Corrections.Contracts;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Observability;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,7 @@ public sealed class CandidateGate(
     IOptions<PipelineOptions> pipeline,
     IOptions<ValidationOptions> validation,
     TimeProvider clock,
+    PipelineMetrics metrics,
     ILogger<CandidateGate> log)
 {
     /// <summary>The verdict, or null when the candidate was already decided (a redelivered announcement).</summary>
@@ -110,6 +112,8 @@ public sealed class CandidateGate(
         await db.SaveChangesAsync(cancellation);
         await transaction.CommitAsync(cancellation);
         db.ChangeTracker.Clear();
+        metrics.Validated(isRetrain ? "retrain" : "edit", reason is null, duration);
+        metrics.Backlogged("gate", reason is null ? 0 : reports.Count);
         log.LogInformation("v{Version} of {Model} {Verdict} in {Ms:F0} ms: {Figures}{Reason}",
             number, modelName, reason is null ? "promoted" : "rejected", duration, Summary(figures), reason is null ? "" : $" — {reason}");
         return new GateVerdict(modelName, number, current?.Number, reason, figures, measured.CorrectionSuccess, duration);

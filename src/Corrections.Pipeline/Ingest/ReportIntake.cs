@@ -4,6 +4,7 @@ using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Corrections.Pipeline.Observability;
 using Npgsql;
 
 namespace Corrections.Pipeline.Ingest;
@@ -12,7 +13,7 @@ namespace Corrections.Pipeline.Ingest;
 /// Ingest: checks a report, stores it (good or bad) and tells the caller what to announce. The report id is the
 /// primary key, so a redelivered or re-sent report finds its row and changes nothing.
 /// </summary>
-public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions> options, TimeProvider clock, ILogger<ReportIntake> log)
+public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions> options, TimeProvider clock, PipelineMetrics metrics, ILogger<ReportIntake> log)
 {
     public async Task<IntakeOutcome> ReceiveAsync(MisclassificationReported report, CancellationToken cancellation)
     {
@@ -23,6 +24,7 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
         if (known is { } status)
         {
             log.LogInformation("Report {ReportId} was already received ({Status}); nothing to do", report.ReportId, status);
+            metrics.Report("duplicate");
             return IntakeOutcome.Duplicate(status);
         }
 
@@ -38,7 +40,9 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
             row.InputShape = model.InputShape;
             row.InputFormat = input.Format;
             row.InputPayload = input.Format == "image" ? report.Input.EncodedImage : null;
-            return await InsertAsync(row, IntakeOutcome.Accepted, cancellation);
+            var accepted = await InsertAsync(row, IntakeOutcome.Accepted, cancellation);
+            metrics.Report(accepted.Decision == IntakeDecision.Accepted ? "accepted" : "duplicate");
+            return accepted;
         }
         catch (InvalidReportException rejection)
         {
@@ -47,6 +51,7 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
             // Kept for the audit unless it is the very thing that was too large.
             row.InputPayload = RawPayload(report) is { } raw && raw.Length <= options.Value.MaxInputBytes ? raw : null;
             log.LogWarning("Report {ReportId} for {Model} rejected: {Reason}", report.ReportId, row.ModelName, rejection.Reason);
+            metrics.Report("rejected", rejection.Code);
             return await InsertAsync(row, IntakeOutcome.Rejected(rejection), cancellation);
         }
     }

@@ -6,6 +6,7 @@ using Corrections.Editing.Training;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Observability;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ namespace Corrections.Pipeline.Retraining;
 /// folds in, and goes through the same validation gate as an edit.
 /// </summary>
 public sealed class RetrainingRun(
-    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, TimeProvider clock, ILogger<RetrainingRun> log)
+    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, TimeProvider clock, PipelineMetrics metrics, ILogger<RetrainingRun> log)
 {
     public async Task<RetrainOutcome> RunAsync(string modelName, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
@@ -82,6 +83,7 @@ public sealed class RetrainingRun(
             log.LogInformation("Retraining {Model} from v{Start} on {Images} images: {Corrections} corrections × {Oversample} among them",
                 modelName, start.Number, mix.Count, corrections.Count, settings.Oversample);
             new EditableTrainer(training, new UniformEditTargets()).Train(trained, mix, progress, cancellation: cancellation);
+            metrics.Retrained(timer.Elapsed.TotalSeconds);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellation);

@@ -174,6 +174,7 @@ public sealed class PipelineService : IAsyncLifetime
             .AddCorrectionsRegistry(builder.Configuration)
             .AddRegistryMigrationOnStart(builder.Configuration)
             .AddCorrectionsPipeline(builder.Configuration)
+            .AddPipelineHealthChecks()
             .AddSingleton(Rejections)
             .AddCorrectionsMessaging(builder.Configuration, bus =>
             {

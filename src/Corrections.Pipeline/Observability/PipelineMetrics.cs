@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+
+namespace Corrections.Pipeline.Observability;
+
+/// <summary>
+/// The pipeline's own instruments (meter <c>Corrections.Pipeline</c>), exported by the worker through OpenTelemetry:
+/// reports in by outcome, edit and validation latency, verdicts, backlog growth and retraining duration.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    public const string MeterName = "Corrections.Pipeline";
+
+    private readonly Counter<long> _reports;
+    private readonly Histogram<double> _editLatency;
+    private readonly Histogram<double> _validationLatency;
+    private readonly Counter<long> _verdicts;
+    private readonly Counter<long> _backlogged;
+    private readonly Histogram<double> _retraining;
+
+    public PipelineMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _reports = meter.CreateCounter<long>("corrections.reports", description: "Reports received, by outcome (accepted, duplicate, rejected) and rejection code");
+        _editLatency = meter.CreateHistogram<double>("corrections.edit.duration", "ms", "Editing one batch into a candidate, lock to commit");
+        _validationLatency = meter.CreateHistogram<double>("corrections.validation.duration", "ms", "Measuring a candidate on the validation sets");
+        _verdicts = meter.CreateCounter<long>("corrections.verdicts", description: "Gate verdicts by kind (edit, retrain) and result (promoted, rejected)");
+        _backlogged = meter.CreateCounter<long>("corrections.backlogged", description: "Corrections sent to the retraining backlog, by cause");
+        _retraining = meter.CreateHistogram<double>("corrections.retraining.duration", "s", "Retraining runs, training only");
+    }
+
+    public void Report(string outcome, string? code = null) =>
+        _reports.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("code", code ?? ""));
+
+    public void Edited(double milliseconds) => _editLatency.Record(milliseconds);
+
+    public void Validated(string kind, bool promoted, double milliseconds)
+    {
+        _validationLatency.Record(milliseconds);
+        _verdicts.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", promoted ? "promoted" : "rejected"));
+    }
+
+    public void Backlogged(string cause, int count)
+    {
+        if (count > 0)
+        {
+            _backlogged.Add(count, new KeyValuePair<string, object?>("cause", cause));
+        }
+    }
+
+    public void Retrained(double seconds) => _retraining.Record(seconds);
+}
