@@ -4,6 +4,7 @@ using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Gate;
 using Corrections.Pipeline.Ingest;
 using Corrections.Pipeline.Observability;
+using Corrections.Pipeline.Resilience;
 using Corrections.Pipeline.Retraining;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,11 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
+        services.AddOptions<ResilienceOptions>()
+            .Bind(configuration.GetSection(ResilienceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ResiliencePipelines>();
         services.AddSingleton<ComputeGate>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<FeatureCache>();

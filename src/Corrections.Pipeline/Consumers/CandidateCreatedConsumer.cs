@@ -1,17 +1,18 @@
 using Corrections.Contracts;
 using Corrections.Pipeline.Gate;
+using Corrections.Pipeline.Resilience;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Corrections.Pipeline.Consumers;
 
 /// <summary>The validation consumer: runs the gate on a new candidate and announces promotion or rejection.</summary>
-public sealed class CandidateCreatedConsumer(CandidateGate gate, IOptions<PipelineOptions> options, TimeProvider clock) : IConsumer<CandidateCreated>
+public sealed class CandidateCreatedConsumer(CandidateGate gate, ResiliencePipelines resilience, IOptions<PipelineOptions> options, TimeProvider clock) : IConsumer<CandidateCreated>
 {
     public async Task Consume(ConsumeContext<CandidateCreated> context)
     {
         var message = context.Message;
-        var verdict = await gate.ValidateAsync(message.Model, message.Version, context.CancellationToken);
+        var verdict = await resilience.Postgres.ExecuteAsync(async ct => await gate.ValidateAsync(message.Model, message.Version, ct), context.CancellationToken);
         if (verdict is null)
         {
             return;
@@ -19,8 +20,8 @@ public sealed class CandidateCreatedConsumer(CandidateGate gate, IOptions<Pipeli
         var now = clock.GetUtcNow();
         if (verdict.Passed)
         {
-            await context.Publish(new CandidateValidated { Model = verdict.Model, Version = verdict.Version, Figures = verdict.Figures, ValidatedAt = now }, context.CancellationToken);
-            await context.Publish(new ModelPromoted
+            await Publish(context, new CandidateValidated { Model = verdict.Model, Version = verdict.Version, Figures = verdict.Figures, ValidatedAt = now });
+            await Publish(context, new ModelPromoted
             {
                 Model = verdict.Model,
                 Alias = options.Value.Alias,
@@ -29,18 +30,21 @@ public sealed class CandidateCreatedConsumer(CandidateGate gate, IOptions<Pipeli
                 Reason = "passed validation",
                 Actor = options.Value.ResolvedWorkerName,
                 PromotedAt = now,
-            }, context.CancellationToken);
+            });
         }
         else
         {
-            await context.Publish(new CandidateRejected
+            await Publish(context, new CandidateRejected
             {
                 Model = verdict.Model,
                 Version = verdict.Version,
                 Reason = verdict.RejectionReason!,
                 Figures = verdict.Figures,
                 RejectedAt = now,
-            }, context.CancellationToken);
+            });
         }
     }
+
+    private Task Publish<T>(ConsumeContext context, T message) where T : class =>
+        resilience.Publish.ExecuteAsync(async ct => await context.Publish(message, ct), context.CancellationToken).AsTask();
 }

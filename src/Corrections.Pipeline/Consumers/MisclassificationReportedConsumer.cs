@@ -1,5 +1,6 @@
 using Corrections.Contracts;
 using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Resilience;
 using Corrections.Registry.Entities;
 using MassTransit;
 
@@ -10,26 +11,28 @@ namespace Corrections.Pipeline.Consumers;
 /// <see cref="ReportRejected"/>, and then faulted so the message itself lands in the <c>_error</c> queue (no retries:
 /// it would fail the same way). A redelivery of a report still waiting for an edit is announced again.
 /// </summary>
-public sealed class MisclassificationReportedConsumer(ReportIntake intake, TimeProvider clock) : IConsumer<MisclassificationReported>
+public sealed class MisclassificationReportedConsumer(ReportIntake intake, ResiliencePipelines resilience, TimeProvider clock) : IConsumer<MisclassificationReported>
 {
     public async Task Consume(ConsumeContext<MisclassificationReported> context)
     {
         var report = context.Message;
-        var outcome = await intake.ReceiveAsync(report, context.CancellationToken);
+        var outcome = await resilience.Postgres.ExecuteAsync(async ct => await intake.ReceiveAsync(report, ct), context.CancellationToken);
         switch (outcome.Decision)
         {
             case IntakeDecision.Accepted:
             case IntakeDecision.Duplicate when outcome.Status == ReportStatus.Received:
-                await context.Publish(new ReportAccepted { ReportId = report.ReportId, Model = report.Model, AcceptedAt = clock.GetUtcNow() }, context.CancellationToken);
+                var accepted = new ReportAccepted { ReportId = report.ReportId, Model = report.Model, AcceptedAt = clock.GetUtcNow() };
+                await resilience.Publish.ExecuteAsync(async ct => await context.Publish(accepted, ct), context.CancellationToken);
                 break;
             case IntakeDecision.Rejected:
-                await context.Publish(new ReportRejected
+                var rejected = new ReportRejected
                 {
                     ReportId = report.ReportId,
                     Model = report.Model ?? "",
                     Reason = outcome.Rejection!.Reason,
                     RejectedAt = clock.GetUtcNow(),
-                }, context.CancellationToken);
+                };
+                await resilience.Publish.ExecuteAsync(async ct => await context.Publish(rejected, ct), context.CancellationToken);
                 throw outcome.Rejection;
         }
     }

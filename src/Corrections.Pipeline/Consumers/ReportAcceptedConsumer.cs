@@ -1,11 +1,12 @@
 using Corrections.Contracts;
 using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Resilience;
 using MassTransit;
 
 namespace Corrections.Pipeline.Consumers;
 
 /// <summary>The edit worker: a batch of accepted reports for one model becomes one candidate version.</summary>
-public sealed class ReportAcceptedConsumer(EditWorker worker) : IConsumer<Batch<ReportAccepted>>
+public sealed class ReportAcceptedConsumer(EditWorker worker, ResiliencePipelines resilience) : IConsumer<Batch<ReportAccepted>>
 {
     public async Task Consume(ConsumeContext<Batch<ReportAccepted>> context)
     {
@@ -13,10 +14,12 @@ public sealed class ReportAcceptedConsumer(EditWorker worker) : IConsumer<Batch<
         foreach (var group in context.Message.GroupBy(m => m.Message.Model, StringComparer.Ordinal))
         {
             var ids = group.Select(m => m.Message.ReportId).Distinct().ToList();
-            var outcome = await worker.ApplyAsync(group.Key, ids, candidate => context.Publish(candidate, context.CancellationToken), context.CancellationToken);
+            Task Announce(CandidateCreated candidate) =>
+                resilience.Publish.ExecuteAsync(async ct => await context.Publish(candidate, ct), context.CancellationToken).AsTask();
+            var outcome = await resilience.Postgres.ExecuteAsync(async ct => await worker.ApplyAsync(group.Key, ids, Announce, ct), context.CancellationToken);
             if (outcome.Candidate is { } candidate)
             {
-                await context.Publish(candidate, context.CancellationToken);
+                await Announce(candidate);
             }
         }
     }

@@ -5,6 +5,7 @@ using Corrections.Editing.Persistence;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Ingest;
 using Corrections.Pipeline.Observability;
+using Corrections.Pipeline.Resilience;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -26,12 +27,14 @@ public sealed class EditWorker(
     IOptions<PipelineOptions> options,
     TimeProvider clock,
     PipelineMetrics metrics,
+    ResiliencePipelines resilience,
     ILogger<EditWorker> log)
 {
     private static readonly TimeSpan _pollInterval = TimeSpan.FromMilliseconds(20);
 
     public async Task<EditOutcome> ApplyAsync(string modelName, IReadOnlyCollection<Guid> reportIds, Func<CandidateCreated, Task> announce, CancellationToken cancellation)
     {
+        db.ChangeTracker.Clear();
         var model = await db.ModelAsync(modelName, cancellation)
             ?? throw new InvalidOperationException($"Model '{modelName}' is not registered (ingest accepted reports for it: was it deleted?).");
         var waiting = Stopwatch.StartNew();
@@ -268,7 +271,7 @@ public sealed class EditWorker(
                 candidate.Dispose();
                 return new EditRun(null, null, records);
             }
-            var stored = cache.Store.SaveEdit(modelName, number, candidate, ModelCache.Stored(head));
+            var stored = resilience.ModelStore.Execute(() => cache.Store.SaveEdit(modelName, number, candidate, ModelCache.Stored(head)));
             return new EditRun(candidate, stored, records);
         }
         catch

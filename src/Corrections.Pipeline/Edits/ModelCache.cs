@@ -1,5 +1,6 @@
 using Corrections.Editing;
 using Corrections.Editing.Persistence;
+using Corrections.Pipeline.Resilience;
 using Corrections.Registry.Entities;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace Corrections.Pipeline.Edits;
 /// Model versions held in memory, loaded from the store (hash-checked) on first use. Versions are immutable, so a
 /// cached instance is shared; callers clone before they change one. Only call it inside the <see cref="ComputeGate"/>.
 /// </summary>
-public sealed class ModelCache(IOptions<PipelineOptions> options) : IDisposable
+public sealed class ModelCache(IOptions<PipelineOptions> options, ResiliencePipelines? resilience = null) : IDisposable
 {
     // The head, a pending candidate, its base and production are what is in use at any time; a few more spare reloads
     // during rollbacks.
@@ -32,7 +33,7 @@ public sealed class ModelCache(IOptions<PipelineOptions> options) : IDisposable
                 return node.Value.Model;
             }
         }
-        var model = Store.Load(Stored(version));
+        var model = resilience is null ? Store.Load(Stored(version)) : resilience.ModelStore.Execute(() => Store.Load(Stored(version)));
         Put(version.Id, model);
         return model;
     }

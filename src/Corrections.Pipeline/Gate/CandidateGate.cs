@@ -34,6 +34,7 @@ public sealed class CandidateGate(
     /// <summary>The verdict, or null when the candidate was already decided (a redelivered announcement).</summary>
     public async Task<GateVerdict?> ValidateAsync(string modelName, int number, CancellationToken cancellation)
     {
+        db.ChangeTracker.Clear();
         var alias = pipeline.Value.Alias;
         var model = await db.ModelAsync(modelName, cancellation) ?? throw new InvalidOperationException($"Model '{modelName}' is not registered.");
         var version = await db.Versions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.Number == number, cancellation)

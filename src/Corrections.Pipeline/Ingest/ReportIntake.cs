@@ -17,6 +17,8 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
 {
     public async Task<IntakeOutcome> ReceiveAsync(MisclassificationReported report, CancellationToken cancellation)
     {
+        // A retry (Polly, after a dropped connection) starts from a clean slate, not from the failed attempt's rows.
+        db.ChangeTracker.Clear();
         var known = await db.Reports.AsNoTracking()
             .Where(r => r.ReportId == report.ReportId && report.ReportId != Guid.Empty)
             .Select(r => (ReportStatus?)r.Status)

@@ -16,6 +16,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _verdicts;
     private readonly Counter<long> _backlogged;
     private readonly Histogram<double> _retraining;
+    private readonly Counter<long> _resilience;
 
     public PipelineMetrics(IMeterFactory meters)
     {
@@ -26,6 +27,7 @@ public sealed class PipelineMetrics
         _verdicts = meter.CreateCounter<long>("corrections.verdicts", description: "Gate verdicts by kind (edit, retrain) and result (promoted, rejected)");
         _backlogged = meter.CreateCounter<long>("corrections.backlogged", description: "Corrections sent to the retraining backlog, by cause");
         _retraining = meter.CreateHistogram<double>("corrections.retraining.duration", "s", "Retraining runs, training only");
+        _resilience = meter.CreateCounter<long>("corrections.resilience.events", description: "Retries, opened and closed circuits, and timeouts, by dependency");
     }
 
     public void Report(string outcome, string? code = null) =>
@@ -48,4 +50,7 @@ public sealed class PipelineMetrics
     }
 
     public void Retrained(double seconds) => _retraining.Record(seconds);
+
+    public void Resilience(string dependency, string kind) =>
+        _resilience.Add(1, new KeyValuePair<string, object?>("dependency", dependency), new KeyValuePair<string, object?>("event", kind));
 }
