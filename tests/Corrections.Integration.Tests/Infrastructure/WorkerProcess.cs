@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace Corrections.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The real <c>corrections-worker</c> as a child process (built with the solution), so that a test can kill it the way
+/// an OOM killer or a power cut would: SIGKILL, no shutdown hooks, no acknowledgements.
+/// </summary>
+public sealed class WorkerProcess(IReadOnlyDictionary<string, string> environment) : IDisposable
+{
+    private Process? _process;
+    private readonly List<string> _log = [];
+
+    public IReadOnlyList<string> Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return [.. _log];
+            }
+        }
+    }
+
+    public static string WorkerDll()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Corrections.sln")))
+        {
+            directory = directory.Parent;
+        }
+        var root = directory?.FullName ?? throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(root, "src", "Corrections.Worker", "bin", configuration, "net10.0", "corrections-worker.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
+    }
+
+    /// <summary>Starts the worker and waits until its bus is up.</summary>
+    public async Task StartAsync(TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet", [WorkerDll()]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the worker.");
+        void Collect(object _, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+            lock (_log)
+            {
+                _log.Add(e.Data);
+            }
+            if (e.Data.Contains("Bus started", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        }
+        _process.OutputDataReceived += Collect;
+        _process.ErrorDataReceived += Collect;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var exited = _process.WaitForExitAsync();
+        if (await Task.WhenAny(ready.Task, exited, Task.Delay(timeout)) != ready.Task)
+        {
+            throw new InvalidOperationException($"The worker did not start within {timeout.TotalSeconds} s:\n{string.Join('\n', Log.TakeLast(30))}");
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies mid-whatever, holding unacknowledged messages and open transactions.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public void Dispose() => Kill();
+}
