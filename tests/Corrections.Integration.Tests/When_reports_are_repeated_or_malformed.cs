@@ -70,4 +70,25 @@ public class When_reports_are_repeated_or_malformed(PipelineService pipeline)
         }
         await pipeline.WaitUntilAsync(_ => Task.FromResult(ids.All(pipeline.Rejections.Events.ContainsKey)), "a ReportRejected event arrives for each", 10);
     }
+
+    [Theory]
+    [InlineData(1, "application/vnd.masstransit+json", "{ this is not json")]
+    [InlineData(2, "application/vnd.masstransit+json", "{\"message\": {\"reportId\": 12}, \"messageType\": [\"urn:message:Corrections.Contracts:MisclassificationReported\"]}")]
+    [InlineData(3, "application/octet-stream", "\u0000\u0001binary")]
+    public async Task Should_dead_letter_a_message_that_is_not_a_report_and_keep_working(int @case, string contentType, string body)
+    {
+        var model = $"flow-garbage-{@case}";
+        await pipeline.RegisterAsync(model);
+        // Straight onto the exchange MassTransit publishes reports to, bypassing its serializer, as a broken producer would.
+        await BrokerQueues.PublishRawAsync(pipeline.RabbitSettings, "Corrections.Contracts:MisclassificationReported", System.Text.Encoding.UTF8.GetBytes(body), contentType);
+
+        // The worker lives on: a good report behind the garbage is applied.
+        var good = pipeline.Report(model, 120 + @case);
+        await pipeline.Bus.Publish(good);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == good.ReportId && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)),
+            "the good report behind the garbage is through");
+        // MassTransit could not read it as a report, so the message itself sits in the ingest _error queue.
+        var errors = await BrokerQueues.DrainAsync(pipeline.RabbitSettings, "misclassification-reported_error");
+        Assert.Contains(errors, e => e.Contains(body[^6..], StringComparison.Ordinal));
+    }
 }

@@ -126,6 +126,17 @@ public class When_a_report_is_checked
     }
 
     [Fact]
+    public void Should_refuse_an_image_for_a_model_that_does_not_take_images()
+    {
+        var twoChannels = new ModelInputSpec([2, 28, 28], 10);
+        var report = Good() with { Input = new ReportedInput { EncodedImage = Png(28, 28) } };
+
+        var error = Assert.Throws<InvalidReportException>(() => ReportValidator.Validate(report, twoChannels, MaxBytes));
+
+        Assert.Equal("image-unsupported", error.Code);
+    }
+
+    [Fact]
     public void Should_refuse_stored_bytes_that_do_not_fit_the_model()
     {
         Assert.Throws<InvalidDataException>(() => ValidatedInput.FromBytes(new byte[12], 784));

@@ -37,6 +37,15 @@ public static class BrokerQueues
         return bodies;
     }
 
+    /// <summary>Puts raw bytes on an exchange, as a broken producer would, bypassing MassTransit's serializer.</summary>
+    public static async Task PublishRawAsync(IReadOnlyDictionary<string, string?> settings, string exchange, byte[] body, string contentType)
+    {
+        await using var connection = await Connect(settings);
+        await using var channel = await connection.CreateChannelAsync();
+        var properties = new BasicProperties { ContentType = contentType, MessageId = Guid.NewGuid().ToString(), Persistent = true };
+        await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body);
+    }
+
     private static Task<IConnection> Connect(IReadOnlyDictionary<string, string?> settings) => new ConnectionFactory
     {
         HostName = settings["RabbitMq:Host"]!,
