@@ -69,4 +69,45 @@ public class When_the_registry_is_migrated(PostgresService postgres)
 
         Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(error.InnerException).SqlState);
     }
+
+    [Fact]
+    public async Task Should_let_the_audit_role_read_the_audit_views_and_nothing_else()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        await using (var registry = Open(database))
+        {
+            await registry.Database.MigrateAsync();
+        }
+        var login = $"auditor_{Guid.NewGuid():N}";
+        var owner = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var admin = new NpgsqlConnection(owner.ConnectionString);
+        await admin.OpenAsync();
+        await Execute(admin, $"CREATE ROLE {login} LOGIN PASSWORD 'audit' IN ROLE corrections_audit");
+        try
+        {
+            var auditor = new NpgsqlConnectionStringBuilder(owner.ConnectionString) { Username = login, Password = "audit", Pooling = false };
+            await using var connection = new NpgsqlConnection(auditor.ConnectionString);
+            await connection.OpenAsync();
+
+            foreach (var view in new[] { "audit_reports", "audit_versions", "audit_validations", "audit_promotions" })
+            {
+                await Execute(connection, $"SELECT count(*) FROM corrections.{view}");
+            }
+            var readTable = await Assert.ThrowsAsync<PostgresException>(() => Execute(connection, "SELECT count(*) FROM corrections.reports"));
+            var write = await Assert.ThrowsAsync<PostgresException>(() => Execute(connection, "DELETE FROM corrections.promotions"));
+
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, readTable.SqlState);
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, write.SqlState);
+        }
+        finally
+        {
+            await Execute(admin, $"DROP ROLE {login}");
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 }
