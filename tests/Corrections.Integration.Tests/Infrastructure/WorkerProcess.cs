@@ -22,14 +22,19 @@ public sealed class WorkerProcess(IReadOnlyDictionary<string, string> environmen
         }
     }
 
-    public static string WorkerDll()
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Corrections.sln")))
         {
             directory = directory.Parent;
         }
-        var root = directory?.FullName ?? throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
+        return directory?.FullName ?? throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
+    }
+
+    public static string WorkerDll()
+    {
+        var root = RepositoryRoot();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var dll = Path.Combine(root, "src", "Corrections.Worker", "bin", configuration, "net10.0", "corrections-worker.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {dll} is missing.");

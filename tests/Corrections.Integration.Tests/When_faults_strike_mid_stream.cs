@@ -20,11 +20,12 @@ using Xunit.Abstractions;
 namespace Corrections.Integration.Tests;
 
 /// <summary>
-/// Fault suite: a real worker process, SIGKILLed again and again while it works through a stream of reports, on a
-/// virtual host of its own (<c>faults</c>, created by scripts/services) so that no other consumer takes its messages.
+/// Fault suite: a real worker process working through a stream of reports while it is SIGKILLed again and again, or
+/// while the broker restarts under it; on a virtual host of its own (<c>faults</c>, created by scripts/services) so
+/// that no other consumer takes its messages. Each case ends with every report applied or backlogged exactly once.
 /// </summary>
 [Trait("Category", "Faults")]
-public class When_the_worker_is_killed_mid_stream(ITestOutputHelper output) : IAsyncLifetime
+public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Model = "faults-kill";
     private const int Reports = 60;
@@ -78,7 +79,33 @@ public class When_the_worker_is_killed_mid_stream(ITestOutputHelper output) : IA
     };
 
     [Fact]
-    public async Task Should_apply_or_backlog_every_report_exactly_once_and_keep_one_chain()
+    public async Task Should_lose_nothing_when_the_worker_is_killed_again_and_again()
+    {
+        using var worker = new WorkerProcess(WorkerEnvironment());
+        await RunAsync(worker, async () =>
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5 + round));
+                worker.Kill();
+                await worker.StartAsync(TimeSpan.FromSeconds(90));
+            }
+        }, "3 SIGKILLs");
+    }
+
+    [Fact]
+    public async Task Should_lose_nothing_when_the_broker_restarts_mid_stream()
+    {
+        using var worker = new WorkerProcess(WorkerEnvironment());
+        await RunAsync(worker, async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            await LocalServices.RestartAsync("rabbitmq");
+        }, "broker restarted");
+    }
+
+    /// <summary>Publishes the reports to a running worker, applies <paramref name="fault"/>, and checks that nothing was lost.</summary>
+    private async Task RunAsync(WorkerProcess worker, Func<Task> fault, string what)
     {
         using var test = FashionMnist.Load(FashionMnist.DefaultDirectory, DatasetSplit.Test);
         await RegisterQuickModelAsync();
@@ -100,17 +127,9 @@ public class When_the_worker_is_killed_mid_stream(ITestOutputHelper output) : IA
             };
         }).ToList();
         // The worker declares its queues when it starts; a report published before that would have nowhere to go.
-        using var worker = new WorkerProcess(WorkerEnvironment());
         await worker.StartAsync(TimeSpan.FromSeconds(90));
         await Task.WhenAll(reports.Select(r => bus.Publish(r)));
-        var kills = 0;
-        for (var round = 0; round < 3; round++)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1.5 + round));
-            worker.Kill();
-            kills++;
-            await worker.StartAsync(TimeSpan.FromSeconds(90));
-        }
+        await fault();
         var ids = reports.Select(r => r.ReportId).ToList();
         var deadline = DateTime.UtcNow.AddSeconds(180);
         int settled;
@@ -126,7 +145,7 @@ public class When_the_worker_is_killed_mid_stream(ITestOutputHelper output) : IA
         await using var registry = Registry();
         var rows = await registry.Reports.Where(r => ids.Contains(r.ReportId)).ToListAsync();
         var versions = await registry.Versions.OrderBy(v => v.Number).ToListAsync();
-        output.WriteLine($"{kills} SIGKILLs; {rows.Count(r => r.Status == ReportStatus.Applied)} applied, {rows.Count(r => r.Status == ReportStatus.Backlogged)} backlogged, {versions.Count} versions");
+        output.WriteLine($"{what}; {rows.Count(r => r.Status == ReportStatus.Applied)} applied, {rows.Count(r => r.Status == ReportStatus.Backlogged)} backlogged, {versions.Count} versions");
         Assert.True(settled == Reports, $"only {settled} of {Reports} settled; statuses: {string.Join(", ", rows.GroupBy(r => r.Status).Select(g => $"{g.Key} {g.Count()}"))}\n{string.Join('\n', worker.Log.TakeLast(20))}");
         Assert.Equal(Reports, rows.Count);
         Assert.DoesNotContain(versions, v => v.Status == VersionStatus.Pending);
