@@ -50,9 +50,10 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Health checks of the registry database and the model store (the bus adds its own).</summary>
+    /// <summary>Health checks of the registry database and the model store (the bus adds its own), and the backlog gauge.</summary>
     public static IServiceCollection AddPipelineHealthChecks(this IServiceCollection services)
     {
+        services.AddHostedService<BacklogMonitor>();
         services.AddHealthChecks()
             .AddCheck<RegistryHealthCheck>("registry", tags: ["ready"])
             .AddCheck<ModelStoreHealthCheck>("model-store", tags: ["ready"]);

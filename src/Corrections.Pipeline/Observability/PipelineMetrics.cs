@@ -17,6 +17,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _backlogged;
     private readonly Histogram<double> _retraining;
     private readonly Counter<long> _resilience;
+    private volatile IReadOnlyDictionary<string, int> _backlog = new Dictionary<string, int>();
 
     public PipelineMetrics(IMeterFactory meters)
     {
@@ -27,6 +28,9 @@ public sealed class PipelineMetrics
         _verdicts = meter.CreateCounter<long>("corrections.verdicts", description: "Gate verdicts by kind (edit, retrain) and result (promoted, rejected)");
         _backlogged = meter.CreateCounter<long>("corrections.backlogged", description: "Corrections sent to the retraining backlog, by cause");
         _retraining = meter.CreateHistogram<double>("corrections.retraining.duration", "s", "Retraining runs, training only");
+        meter.CreateObservableGauge("corrections.backlog",
+            () => _backlog.Select(b => new Measurement<int>(b.Value, new KeyValuePair<string, object?>("model", b.Key))),
+            description: "Corrections waiting for retraining, per model (refreshed every 30 s)");
         _resilience = meter.CreateCounter<long>("corrections.resilience.events", description: "Retries, opened and closed circuits, and timeouts, by dependency");
     }
 
@@ -50,6 +54,8 @@ public sealed class PipelineMetrics
     }
 
     public void Retrained(double seconds) => _retraining.Record(seconds);
+
+    public void Backlog(IReadOnlyDictionary<string, int> perModel) => _backlog = perModel;
 
     public void Resilience(string dependency, string kind) =>
         _resilience.Add(1, new KeyValuePair<string, object?>("dependency", dependency), new KeyValuePair<string, object?>("event", kind));
