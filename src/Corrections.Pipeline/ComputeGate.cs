@@ -23,5 +23,19 @@ public sealed class ComputeGate : IDisposable
         }
     }
 
+    /// <summary>The same, for work that awaits (database reads around a training run).</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellation)
+    {
+        await _gate.WaitAsync(cancellation);
+        try
+        {
+            return await Task.Run(work, cancellation);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
 }

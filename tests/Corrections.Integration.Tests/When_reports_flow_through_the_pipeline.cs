@@ -1,3 +1,4 @@
+using Corrections.Editing.Persistence;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline.Edits;
 using Corrections.Registry.Entities;
@@ -38,7 +39,7 @@ public class When_reports_flow_through_the_pipeline(PipelineService pipeline)
         // The promoted weights, loaded back from the store with their hash checked, predict every corrected label
         // (the gate requires earlier corrections to hold in this configuration).
         var cache = pipeline.Services.GetRequiredService<IOptions<PipelineOptions>>();
-        using var loaded = new ModelCache(cache).Store.Load(ModelCache.Stored(production));
+        using var loaded = new ModelStore(cache.Value.ModelStoreRoot).Load(ModelCache.Stored(production));
         foreach (var report in reports)
         {
             using var x = tensor(report.Input.Tensor!.Chunk(4).Select(b => BitConverter.ToSingle(b)).ToArray(), [1, 1, 28, 28]);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Corrections.Cli.Console;
 using Corrections.Contracts;
 using Corrections.Editing.Data;
+using Corrections.Editing.Persistence;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Registry;
@@ -120,7 +121,7 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
         var modelId = await db.ModelIdAsync(settings.Model, cancellation);
         var production = await db.Aliases.AsNoTracking().Where(a => a.ModelId == modelId && a.Name == connection.Alias).Select(a => a.Version).SingleOrDefaultAsync(cancellation)
             ?? throw new OperatorError($"'{settings.Model}' has no {connection.Alias} version.");
-        using var model = new ModelCache(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>()).Store.Load(ModelCache.Stored(production));
+        using var model = new ModelStore(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot).Load(ModelCache.Stored(production));
         using var test = FashionMnist.Load(settings.Data, DatasetSplit.Test);
         using var pool = test.Take(Math.Min(settings.TakeFrom, test.Count));
         // What validating a candidate would cost without cached activations: a full forward pass over the held-out

@@ -61,15 +61,18 @@ public sealed record ReplaySummary(
     public static void Print(ReplaySummary s, string? stem)
     {
         var outcome = new Table().Border(TableBorder.Simple).Title($"replay of {s.Reports} reports for {s.Model}")
-            .AddColumns("applied", "backlogged", "rejected", "versions", "error before", "error after", "p50", "p99", "fixes/min", "validation vs full pass");
+            .AddColumns("applied", "backlogged", "rejected", "versions", "error before", "error after", "p50", "p99", "fixes/min", "validate / full pass");
         outcome.AddRow($"{s.Applied}", $"{s.Backlogged}", $"{s.Rejected}",
             $"{s.Versions.Count} ({s.Versions.Count(v => v.Status == "accepted")} promoted)",
             s.ErrorBeforePct is { } b ? $"{b:F2} % (v{s.ProductionBefore})" : "", s.ErrorAfterPct is { } a ? $"{a:F2} % (v{s.ProductionAfter})" : "",
             $"{s.LatencyP50Ms:F0} ms", $"{s.LatencyP99Ms:F0} ms", $"{s.CorrectionsPerMinute:F0}", $"{s.ValidationMedianMs:F0} / {s.FullForwardMs:F0} ms");
         AnsiConsole.Write(outcome);
-        var versions = new Table().Border(TableBorder.Simple).Title($"versions made (validation set: {s.ValidationSet ?? "none"})")
+        // The last versions tell the story; the JSON (and `corrections versions`) has every one.
+        const int shown = 12;
+        var title = s.Versions.Count > shown ? $"last {shown} of {s.Versions.Count} versions made" : "versions made";
+        var versions = new Table().Border(TableBorder.Simple).Title($"{title} (validation set: {s.ValidationSet ?? "none"})")
             .AddColumns("v", "status", "fixes", "error", "drawdown", "cumulative", "validation", "reason");
-        foreach (var v in s.Versions)
+        foreach (var v in s.Versions.TakeLast(shown))
         {
             versions.AddRow($"{v.Version}", v.Status, $"{v.Corrections}", v.ErrorPct is { } e ? $"{e:F2} %" : "", Pp(v.DrawdownPp), Pp(v.CumulativeDrawdownPp),
                 v.ValidationMs is { } ms ? $"{ms:F0} ms" : "", Markup.Escape(v.Reason ?? ""));

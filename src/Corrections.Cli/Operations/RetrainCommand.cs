@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Corrections.Cli.Console;
 using Corrections.Editing.Data;
 using Corrections.Editing.Evaluation;
+using Corrections.Editing.Persistence;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Ingest;
@@ -127,7 +128,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
             .Select(r => new { r.InputTensor, r.CorrectLabel, WasApplied = r.Status == ReportStatus.Applied && r.VersionId != retrainId }).ToListAsync(cancellation);
         using var wasApplied = tensor(folded.Select(f => f.WasApplied).ToArray());
         var spec = new ModelInputSpec(registered.InputShape, registered.ClassCount);
-        var store = new ModelCache(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>()).Store;
+        var store = new ModelStore(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot);
         using var test = FashionMnist.Load(settings.Test, DatasetSplit.Test);
         using var inputs = tensor(folded.SelectMany(f => ValidatedInput.FromBytes(f.InputTensor!, spec.ElementCount)).ToArray(), [folded.Count, spec.Channels, spec.Height, spec.Width]);
         using var targets = tensor(folded.Select(f => (long)f.CorrectLabel).ToArray());

@@ -33,28 +33,35 @@ public static class ChainQueries
         {
             return version;
         }
-        var ancestors = await db.EditAncestorsAsync(version, cancellation);
-        // The walk stopped at the first non-edit ancestor: the parent of the last edit in the list (or of the version).
-        var oldestEdit = ancestors.Count == 0 ? version.Id : ancestors[^1];
-        var lastEdit = ancestors.Count == 0 ? version.ParentId : await db.Versions.AsNoTracking().Where(v => v.Id == oldestEdit).Select(v => v.ParentId).SingleAsync(cancellation);
-        return await db.Versions.AsNoTracking().SingleAsync(v => v.Id == lastEdit, cancellation);
+        var rootId = (await db.LineageAsync(version, cancellation)).RootId;
+        return await db.Versions.AsNoTracking().SingleAsync(v => v.Id == rootId, cancellation);
     }
 
+    /// <summary>The edit versions between <paramref name="version"/> and its root, parent first, excluding the version itself.</summary>
+    public static async Task<List<long>> EditAncestorsAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation) =>
+        (await db.LineageAsync(version, cancellation)).EditAncestors;
+
     /// <summary>
-    /// The edit versions between <paramref name="version"/> and its root, parent first, excluding the version itself.
-    /// One query for the model's whole (small) version table, then a walk in memory.
+    /// Walks from <paramref name="version"/> up to its root: one query for the model's whole (small) version table, then
+    /// a walk in memory. The root is the version itself when it was trained rather than edited.
     /// </summary>
-    public static async Task<List<long>> EditAncestorsAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
+    public static async Task<VersionLineage> LineageAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
     {
         var links = await db.Versions.AsNoTracking().Where(v => v.ModelId == version.ModelId)
             .Select(v => new { v.Id, v.ParentId, v.Kind }).ToDictionaryAsync(v => v.Id, cancellation);
         var ids = new List<long>();
-        var parentId = version.ParentId;
-        while (parentId is { } id && links.TryGetValue(id, out var parent) && parent.Kind == VersionKind.Edit)
+        var (rootId, kind, parentId) = (version.Id, version.Kind, version.ParentId);
+        while (kind == VersionKind.Edit && parentId is { } id && links.TryGetValue(id, out var parent))
         {
-            ids.Add(id);
-            parentId = parent.ParentId;
+            (rootId, kind, parentId) = (id, parent.Kind, parent.ParentId);
+            if (kind == VersionKind.Edit)
+            {
+                ids.Add(id);
+            }
         }
-        return ids;
+        return new VersionLineage(ids, rootId);
     }
 }
+
+/// <summary>A version's edit ancestors (parent first) and the id of the trained version they rest on.</summary>
+public sealed record VersionLineage(List<long> EditAncestors, long RootId);

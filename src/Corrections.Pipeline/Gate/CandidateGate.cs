@@ -45,14 +45,16 @@ public sealed class CandidateGate(
             return null;
         }
         var parent = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version.ParentId, cancellation);
-        var root = await db.RootAsync(version, cancellation);
+        // One walk gives both the base the candidate's activations come from and the corrections it must keep.
+        var lineage = await db.LineageAsync(version, cancellation);
+        var root = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == lineage.RootId, cancellation);
         var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
         var productionRoot = production is null ? null : await db.RootAsync(production, cancellation);
         // An edit's own corrections are the reports it edited; a retrain's are every correction it folded in.
         var isRetrain = version.Kind == VersionKind.Retrain;
         var corrections = await db.Reports.AsNoTracking().Where(r => isRetrain ? r.FoldedVersionId == version.Id : r.VersionId == version.Id)
             .Select(r => new Correction(r.InputTensor!, r.CorrectLabel)).ToListAsync(cancellation);
-        var ancestors = await db.EditAncestorsAsync(version, cancellation);
+        var ancestors = lineage.EditAncestors;
         var earlier = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && ancestors.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied)
             .Select(r => new Correction(r.InputTensor!, r.CorrectLabel)).ToListAsync(cancellation);
 

@@ -25,7 +25,7 @@ public sealed class RetrainingJob(IServiceScopeFactory scopes, ComputeGate gate,
         try
         {
             var outcome = await gate.RunAsync(
-                () => run.RunAsync(model, $"scheduler:{options.Value.ResolvedWorkerName}", null, cancellationToken).GetAwaiter().GetResult(),
+                () => run.RunAsync(model, $"scheduler:{options.Value.ResolvedWorkerName}", null, cancellationToken),
                 cancellationToken);
             if (outcome.Version is null)
             {
