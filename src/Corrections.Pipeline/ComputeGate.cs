@@ -1,21 +1,42 @@
+using System.Collections.Concurrent;
+
 namespace Corrections.Pipeline;
 
 /// <summary>
-/// One tensor workload at a time per process. libtorch already spreads each operation over every core; two callers at
-/// once only make the OpenMP threads fight (10× slower on 2 cores), and cached models may only be evicted while nobody
-/// uses them. Everything that touches a <see cref="Edits.ModelCache"/> model runs inside this gate.
+/// One tensor workload at a time per process, always on the same thread. libtorch already spreads each operation over
+/// every core; two callers at once only make the OpenMP threads fight (10× slower on 2 cores), and cached models may only
+/// be evicted while nobody uses them. Everything that touches a <see cref="Edits.ModelCache"/> model runs inside this gate.
+/// <para>
+/// One thread, not the thread pool: libtorch and the allocator keep per-thread scratch memory that they never give back,
+/// so tensor work hopping over the pool's threads grew the worker by a few hundred MiB per new thread (the fault suite's
+/// burst measured 0.5 → 2.2 GiB); on one thread it is paid once.
+/// </para>
 /// </summary>
 public sealed class ComputeGate : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly BlockingCollection<Action> _work = [];
+    private readonly Thread _thread;
+
+    public ComputeGate()
+    {
+        _thread = new Thread(() =>
+        {
+            foreach (var item in _work.GetConsumingEnumerable())
+            {
+                item();
+            }
+        })
+        { IsBackground = true, Name = "corrections-compute" };
+        _thread.Start();
+    }
 
     public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation);
         try
         {
-            // Off the consumer's thread: the work is synchronous and may take a while.
-            return await Task.Run(work, cancellation);
+            return await OnComputeThread(work);
         }
         finally
         {
@@ -23,7 +44,11 @@ public sealed class ComputeGate : IDisposable
         }
     }
 
-    /// <summary>The same, for work that awaits (database reads around a training run).</summary>
+    /// <summary>
+    /// The same, for work that awaits (database reads around a training run). Its synchronous parts run where the awaits
+    /// resume; keep the tensor work in one synchronous step passed to <see cref="RunAsync{T}(Func{T}, CancellationToken)"/>
+    /// where it is long.
+    /// </summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation);
@@ -37,5 +62,28 @@ public sealed class ComputeGate : IDisposable
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    private Task<T> OnComputeThread<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        });
+        return done.Task;
+    }
+
+    public void Dispose()
+    {
+        _work.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(30));
+        _work.Dispose();
+        _gate.Dispose();
+    }
 }

@@ -26,6 +26,15 @@ public sealed class PipelineOptions
     [Range(1, 1024)]
     public int BatchMaxSize { get; set; } = 32;
 
+    /// <summary>
+    /// Most reports of one model that may wait for an edit. Beyond it, ingest stores a good report straight in the
+    /// retraining backlog (reason <c>overload</c>) instead of queueing it for the editor: a burst larger than the editor
+    /// can work through in about a minute is a job for retraining, and the queue, its latency and the worker's memory stay
+    /// bounded. Concurrent ingest can overshoot it by its concurrency.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxWaitingReports { get; set; } = 1_000;
+
     /// <summary>How long the edit worker waits for more reports of a model before it edits a partial batch.</summary>
     [Range(0, 60_000)]
     public int BatchMaxWaitMs { get; set; } = 50;

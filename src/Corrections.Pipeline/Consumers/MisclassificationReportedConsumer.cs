@@ -9,7 +9,8 @@ namespace Corrections.Pipeline.Consumers;
 /// <summary>
 /// Ingest. A good report is stored and announced to the edit worker; a bad one is stored with its reason, announced as
 /// <see cref="ReportRejected"/>, and then faulted so the message itself lands in the <c>_error</c> queue (no retries:
-/// it would fail the same way). A redelivery of a report still waiting for an edit is announced again.
+/// it would fail the same way). A redelivery of a report still waiting for an edit is announced again. A report deferred
+/// to the retraining backlog (too many already wait for an edit) is not announced: the editor never sees it.
 /// </summary>
 public sealed class MisclassificationReportedConsumer(ReportIntake intake, ResiliencePipelines resilience, TimeProvider clock) : IConsumer<MisclassificationReported>
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Corrections.Contracts;
 using Corrections.Editing;
+using Corrections.Editing.Editing;
 using Corrections.Editing.Persistence;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Ingest;
@@ -37,6 +38,11 @@ public sealed class EditWorker(
         db.ChangeTracker.Clear();
         var model = await db.ModelAsync(modelName, cancellation)
             ?? throw new InvalidOperationException($"Model '{modelName}' is not registered (ingest accepted reports for it: was it deleted?).");
+        if (!await db.Reports.AnyAsync(r => reportIds.Contains(r.ReportId) && r.Status == ReportStatus.Received, cancellation))
+        {
+            // A redelivery after the edit: the registry has the outcome, and there is no candidate to wait for.
+            return new EditOutcome(null, 0, 0, reportIds.Count);
+        }
         var waiting = Stopwatch.StartNew();
         while (true)
         {
@@ -104,6 +110,7 @@ public sealed class EditWorker(
             // Redelivered after they were edited: the registry already has their outcome.
             return (new EditOutcome(null, 0, 0, ids.Count), null);
         }
+        var claimedMs = timer.Elapsed.TotalMilliseconds;
         var head = await db.AliasTargetAsync(model.Id, settings.Alias, cancellation)
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no '{settings.Alias}' version to edit; register and promote a base version first.");
         var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
@@ -115,7 +122,9 @@ public sealed class EditWorker(
         var targets = reports.Select(r => (long)r.CorrectLabel).ToArray();
         var rehearsed = await RehearsedAsync(head, spec, cancellation);
         var number = await db.NextNumberAsync(model.Id, cancellation);
+        var readMs = timer.Elapsed.TotalMilliseconds;
         var edit = await gate.RunAsync(() => EditAndStore(model.Name, number, head, spec, new Constraints(inputs, targets), rehearsed), cancellation);
+        var editedMs = timer.Elapsed.TotalMilliseconds;
 
         var now = clock.GetUtcNow();
         if (edit.Stored is null)
@@ -175,9 +184,10 @@ public sealed class EditWorker(
         await db.SaveChangesAsync(cancellation);
         metrics.Edited(timer.Elapsed.TotalMilliseconds);
         metrics.Backlogged("editor", reports.Count - edited);
-        log.LogInformation("Candidate v{Version} of {Model} on v{Parent}: {Edited} edited, {Backlogged} backlogged, {Bytes} bytes{Delta}, {Ms:F0} ms ({EditMs:F0} ms editing)",
+        log.LogInformation("Candidate v{Version} of {Model} on v{Parent}: {Edited} edited, {Backlogged} backlogged, {Bytes} bytes{Delta}, {Ms:F0} ms: claim {ClaimMs:F0}, read {ReadMs:F0}, edit+store {EditMs:F0} ({EditorMs:F0} in the editor, {StoreMs:F0} storing), record {RecordMs:F0}",
             number, model.Name, head.Number, edited, reports.Count - edited, edit.Stored.Bytes, edit.Stored.IsDelta ? " (delta)" : "",
-            timer.Elapsed.TotalMilliseconds, edit.Records.Sum(r => r.LatencyMs) / (edit.Records.Length == 0 ? 1 : edit.Records[0].BatchSize));
+            timer.Elapsed.TotalMilliseconds, claimedMs, readMs - claimedMs, editedMs - readMs,
+            edit.Records.Sum(r => r.LatencyMs) / (edit.Records.Length == 0 ? 1 : edit.Records[0].BatchSize), edit.StoreMs, timer.Elapsed.TotalMilliseconds - editedMs);
         var announcement = new CandidateCreated
         {
             Model = model.Name,
@@ -233,46 +243,35 @@ public sealed class EditWorker(
             long[] Shape(int n) => [n, spec.Channels, spec.Height, spec.Width];
             using var x = tensor(fresh.Inputs, Shape(count));
             using var y = tensor(fresh.Targets, [count]);
-            var kept = new List<(Tensor X, Tensor Y)> { (tensor(rehearsed.Inputs, Shape(rehearsed.Targets.Length)), tensor(rehearsed.Targets, [rehearsed.Targets.Length])) };
+            using var kept = new KeptCorrections(candidate, tensor(rehearsed.Inputs, Shape(rehearsed.Targets.Length)), tensor(rehearsed.Targets, [rehearsed.Targets.Length]));
             var records = new EditFigures[count];
-            try
+            var batch = EditKeeping(candidate, x, y, kept, count);
+            if (batch.Success)
             {
-                var batch = EditKeeping(candidate, x, y, kept, count);
-                if (batch.Success)
+                Array.Fill(records, batch);
+            }
+            else
+            {
+                for (var i = 0; i < count; i++)
                 {
-                    Array.Fill(records, batch);
-                }
-                else
-                {
-                    for (var i = 0; i < count; i++)
+                    using var xi = x.narrow(0, i, 1);
+                    using var yi = y.narrow(0, i, 1);
+                    records[i] = EditKeeping(candidate, xi, yi, kept, 1);
+                    if (records[i].Success)
                     {
-                        var xi = x.narrow(0, i, 1);
-                        var yi = y.narrow(0, i, 1);
-                        records[i] = EditKeeping(candidate, xi, yi, kept, 1);
-                        if (records[i].Success)
-                        {
-                            // This fix is now one the next edits in the batch must keep too.
-                            kept.Add((xi, yi));
-                        }
-                        else
-                        {
-                            xi.Dispose();
-                            yi.Dispose();
-                        }
+                        // This fix is now one the next edits in the batch must keep too.
+                        kept.Add(xi, yi);
                     }
                 }
-            }
-            finally
-            {
-                kept.ForEach(k => { k.X.Dispose(); k.Y.Dispose(); });
             }
             if (!records.Any(r => r.Success))
             {
                 candidate.Dispose();
-                return new EditRun(null, null, records);
+                return new EditRun(null, null, records, 0);
             }
+            var storing = Stopwatch.StartNew();
             var stored = resilience.ModelStore.Execute(() => cache.Store.SaveEdit(modelName, number, candidate, ModelCache.Stored(head)));
-            return new EditRun(candidate, stored, records);
+            return new EditRun(candidate, stored, records, storing.Elapsed.TotalMilliseconds);
         }
         catch
         {
@@ -286,14 +285,11 @@ public sealed class EditWorker(
     /// <paramref name="kept"/> corrections. Only the kept corrections an edit would break join the next round's edit:
     /// most edits break none, and an editor trained for small edits fails on large batches it does not need.
     /// </summary>
-    private static EditFigures EditKeeping(EditableModel model, Tensor x, Tensor y, IReadOnlyList<(Tensor X, Tensor Y)> kept, int batchSize)
+    private static EditFigures EditKeeping(EditableModel model, Tensor x, Tensor y, KeptCorrections kept, int batchSize)
     {
         // Each round adds the corrections the previous one broke; they rarely need more than two.
         const int rounds = 6;
         using var scope = NewDisposeScope();
-        var keptX = cat(kept.Select(k => k.X).ToList());
-        var keptY = cat(kept.Select(k => k.Y).ToList());
-        var keptFeatures = keptY.shape[0] > 0 ? model.Features(keptX) : null;
         var (inputs, targets) = (x, y);
         var (steps, latency, loss) = (0, 0.0, double.NaN);
         for (var round = 0; round < rounds; round++)
@@ -306,15 +302,69 @@ public sealed class EditWorker(
             {
                 break;
             }
-            var broken = keptFeatures is null ? null : model.LogitsFromFeatures(keptFeatures, edit).argmax(1).ne(keptY).nonzero().flatten();
-            if (broken is null || broken.shape[0] == 0)
+            var broken = kept.BrokenBy(edit);
+            if (broken is null)
             {
                 model.Apply(edit);
                 return new EditFigures(true, steps, loss, latency, batchSize);
             }
-            (inputs, targets) = (cat([inputs, keptX.index_select(0, broken)]), cat([targets, keptY.index_select(0, broken)]));
+            (inputs, targets) = (cat([inputs, kept.X.index_select(0, broken)]), cat([targets, kept.Y.index_select(0, broken)]));
         }
         return new EditFigures(false, steps, loss, latency, batchSize, (int)(inputs.shape[0] - x.shape[0]));
+    }
+
+    /// <summary>
+    /// The corrections an edit must not break, with their features (the activations below the editable layers). Edits
+    /// only change the editable layers, so the features are computed once per candidate, not once per edit: with 256
+    /// rehearsed corrections that was most of an edit's time.
+    /// </summary>
+    private sealed class KeptCorrections : IDisposable
+    {
+        private readonly EditableModel _model;
+
+        public KeptCorrections(EditableModel model, Tensor x, Tensor y)
+        {
+            _model = model;
+            (X, Y) = (x, y);
+            Features = y.shape[0] > 0 ? model.Features(x) : null;
+        }
+
+        public Tensor X { get; private set; }
+
+        public Tensor Y { get; private set; }
+
+        private Tensor? Features { get; set; }
+
+        /// <summary>Indices of the kept corrections that <paramref name="edit"/> would break, or null when it breaks none.</summary>
+        public Tensor? BrokenBy(EditResult edit)
+        {
+            if (Features is null)
+            {
+                return null;
+            }
+            using var logits = _model.LogitsFromFeatures(Features, edit);
+            var broken = logits.argmax(1).ne(Y).nonzero().flatten();
+            return broken.shape[0] == 0 ? null : broken;
+        }
+
+        public void Add(Tensor x, Tensor y)
+        {
+            using var features = _model.Features(x);
+            Replace(cat([X, x]), cat([Y, y]), Features is null ? features.alias() : cat([Features, features]));
+        }
+
+        private void Replace(Tensor x, Tensor y, Tensor features)
+        {
+            Dispose();
+            (X, Y, Features) = (x, y, features);
+        }
+
+        public void Dispose()
+        {
+            X.Dispose();
+            Y.Dispose();
+            Features?.Dispose();
+        }
     }
 
     /// <summary>Inputs (float32, flattened) and the labels they must get.</summary>
@@ -323,7 +373,7 @@ public sealed class EditWorker(
     // Conflicts: earlier corrections the edit broke and tried to re-fix in its last round.
     private sealed record EditFigures(bool Success, int Steps, double Loss, double LatencyMs, int BatchSize, int Conflicts = 0);
 
-    private sealed record EditRun(EditableModel? Model, StoredVersion? Stored, EditFigures[] Records);
+    private sealed record EditRun(EditableModel? Model, StoredVersion? Stored, EditFigures[] Records, double StoreMs);
 
     private sealed record BuiltCandidate(long VersionId, EditableModel Model);
 }

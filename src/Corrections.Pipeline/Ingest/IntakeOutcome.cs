@@ -2,10 +2,15 @@ using Corrections.Registry.Entities;
 
 namespace Corrections.Pipeline.Ingest;
 
-/// <summary>What ingest made of a report: stored for editing, already known (a redelivery), or rejected with a reason.</summary>
+/// <summary>
+/// What ingest made of a report: stored for editing, deferred to the retraining backlog because too many reports of its
+/// model already wait for an edit, already known (a redelivery), or rejected with a reason.
+/// </summary>
 public sealed record IntakeOutcome(IntakeDecision Decision, ReportStatus Status, InvalidReportException? Rejection = null)
 {
     public static IntakeOutcome Accepted { get; } = new(IntakeDecision.Accepted, ReportStatus.Received);
+
+    public static IntakeOutcome Deferred { get; } = new(IntakeDecision.Deferred, ReportStatus.Backlogged);
 
     public static IntakeOutcome Duplicate(ReportStatus status) => new(IntakeDecision.Duplicate, status);
 
@@ -15,6 +20,7 @@ public sealed record IntakeOutcome(IntakeDecision Decision, ReportStatus Status,
 public enum IntakeDecision
 {
     Accepted,
+    Deferred,
     Duplicate,
     Rejected,
 }

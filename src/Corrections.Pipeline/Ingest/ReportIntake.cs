@@ -42,6 +42,19 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
             row.InputShape = model.InputShape;
             row.InputFormat = input.Format;
             row.InputPayload = input.Format == "image" ? report.Input.EncodedImage : null;
+            var waiting = await db.Reports.CountAsync(r => r.ModelName == model.Name && r.Status == ReportStatus.Received, cancellation);
+            if (waiting >= options.Value.MaxWaitingReports)
+            {
+                row.Status = ReportStatus.Backlogged;
+                row.BacklogReason = $"overload: {waiting} reports of '{model.Name}' already wait for an edit (limit {options.Value.MaxWaitingReports}); deferred to the next retraining";
+                var deferred = await InsertAsync(row, IntakeOutcome.Deferred, cancellation);
+                if (deferred.Decision == IntakeDecision.Deferred)
+                {
+                    metrics.Report("deferred");
+                    metrics.Backlogged("overload", 1);
+                }
+                return deferred;
+            }
             var accepted = await InsertAsync(row, IntakeOutcome.Accepted, cancellation);
             metrics.Report(accepted.Decision == IntakeDecision.Accepted ? "accepted" : "duplicate");
             return accepted;

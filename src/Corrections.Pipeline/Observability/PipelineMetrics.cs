@@ -22,7 +22,7 @@ public sealed class PipelineMetrics
     public PipelineMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _reports = meter.CreateCounter<long>("corrections.reports", description: "Reports received, by outcome (accepted, duplicate, rejected) and rejection code");
+        _reports = meter.CreateCounter<long>("corrections.reports", description: "Reports received, by outcome (accepted, deferred, duplicate, rejected) and rejection code");
         _editLatency = meter.CreateHistogram<double>("corrections.edit.duration", "ms", "Editing one batch into a candidate, lock to commit");
         _validationLatency = meter.CreateHistogram<double>("corrections.validation.duration", "ms", "Measuring a candidate on the validation sets");
         _verdicts = meter.CreateCounter<long>("corrections.verdicts", description: "Gate verdicts by kind (edit, retrain) and result (promoted, rejected)");

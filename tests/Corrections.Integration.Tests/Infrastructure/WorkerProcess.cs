@@ -76,6 +76,28 @@ public sealed class WorkerProcess(IReadOnlyDictionary<string, string> environmen
         }
     }
 
+    /// <summary>Resident memory of the running worker and its peak since it started (VmRSS, VmHWM), or null when it is not running.</summary>
+    public (long Resident, long Peak)? Memory()
+    {
+        try
+        {
+            if (_process is not { HasExited: false } process)
+            {
+                return null;
+            }
+            var fields = File.ReadLines($"/proc/{process.Id}/status")
+                .Select(line => line.Split(':', 2))
+                .Where(parts => parts.Length == 2 && parts[0] is "VmRSS" or "VmHWM")
+                .ToDictionary(parts => parts[0], parts => long.Parse(parts[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024);
+            return (fields["VmRSS"], fields["VmHWM"]);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or KeyNotFoundException)
+        {
+            // It exited between the check and the read.
+            return null;
+        }
+    }
+
     /// <summary>SIGKILL: the process dies mid-whatever, holding unacknowledged messages and open transactions.</summary>
     public void Kill()
     {
