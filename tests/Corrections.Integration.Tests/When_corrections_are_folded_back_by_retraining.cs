@@ -1,6 +1,7 @@
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Retraining;
+using Corrections.Pipeline.Scheduling;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,6 +75,29 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         {
             await ChainLock.ReleaseRetrainingAsync(other, v1.ModelId);
         }
+    }
+
+    [Fact]
+    public async Task Should_run_a_retrain_an_operator_triggers_on_a_worker_node()
+    {
+        const string model = "flow-retrain-trigger";
+        await pipeline.RegisterAsync(model);
+        var report = pipeline.Report(model, 110);
+        await pipeline.Bus.Publish(report);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)),
+            "the correction is settled");
+
+        // What `corrections retrain` does: a client of the Quartz store whose scheduler never starts, so only the
+        // worker hosts' schedulers can run the job.
+        await using var client = new ServiceCollection().AddLogging().AddRetrainingTrigger(pipeline.ConnectionString).BuildServiceProvider();
+        var id = await client.GetRequiredService<RetrainingTrigger>().TriggerAsync(model, "operator@test", CancellationToken.None);
+
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain && v.CreatedBy.Contains(id) && v.Status != VersionStatus.Pending),
+            "a worker node runs the triggered retrain and the gate decides it", 120);
+        await using var registry = pipeline.Registry();
+        var retrain = await registry.Versions.SingleAsync(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain);
+        Assert.Matches($"^operator@test \\(trigger {id}\\) via scheduler:worker-[ab]$", retrain.CreatedBy);
+        Assert.Equal(retrain.Id, await registry.Reports.Where(r => r.ReportId == report.ReportId).Select(r => r.FoldedVersionId).SingleAsync());
     }
 
     [Fact]

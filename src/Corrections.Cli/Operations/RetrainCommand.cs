@@ -6,7 +6,9 @@ using Corrections.Editing.Persistence;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Retraining;
+using Corrections.Pipeline.Scheduling;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -19,9 +21,10 @@ using static TorchSharp.torch;
 namespace Corrections.Cli.Operations;
 
 /// <summary>
-/// Folds the corrections back in now: retrains (see <see cref="RetrainingRun"/>), announces the retrain version to the
-/// gate, waits for its verdict, and compares start, production and retrained on the full test set, with the share of
-/// folded corrections that hold.
+/// Folds the corrections back in now. By default it asks the scheduler cluster for a run (the scheduled job, on
+/// whichever worker node takes it, under the same lock as the cron's); with <c>--here</c> it retrains in this process
+/// (see <see cref="RetrainingRun"/>) and announces the result itself. Either way it waits for the gate's verdict and
+/// compares start, production and retrained on the full test set, with the share of folded corrections that hold.
 /// </summary>
 public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
 {
@@ -30,10 +33,14 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         [CommandOption("--actor")]
         public string? Actor { get; init; }
 
+        [CommandOption("--here")]
+        [Description("Retrain in this process instead of on a worker node's scheduler (shows training progress)")]
+        public bool Here { get; init; }
+
         [CommandOption("--timeout <SECONDS>")]
-        [Description("How long to wait for the gate's verdict")]
-        [DefaultValue(300)]
-        public int Timeout { get; init; } = 300;
+        [Description("How long to wait for the run, and then for the gate's verdict")]
+        [DefaultValue(1800)]
+        public int Timeout { get; init; } = 1800;
 
         [CommandOption("--test <DIR>")]
         [Description("Fashion-MNIST directory for the before/after comparison")]
@@ -52,23 +59,9 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation);
-        RetrainOutcome outcome;
-        await using (var scope = connection.Scope())
-        {
-            var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
-            RetrainOutcome? done = null;
-            // The progress view drives a synchronous callback; the run's database work is awaited inside it.
-            TrainingProgressView.Run("retrain", settings.Json, progress =>
-                done = run.RunAsync(settings.Model, Actors.Resolve(settings.Actor), progress, cancellation).GetAwaiter().GetResult());
-            outcome = done!;
-            if (outcome.Version is null)
-            {
-                throw new OperatorError(outcome.Note ?? "Nothing was retrained.");
-            }
-            await connection.Bus.Publish(run.Announcement(outcome), cancellation);
-        }
-        var (status, reason) = await VerdictAsync(connection, settings, outcome.Version.Value, cancellation);
+        await using var connection = await ServiceConnection.OpenAsync(withBus: settings.Here, cancellation, withRetrainingTrigger: !settings.Here);
+        var outcome = settings.Here ? await RunHereAsync(connection, settings, cancellation) : await TriggerAsync(connection, settings, cancellation);
+        var (status, reason) = await VerdictAsync(connection, settings, outcome.Version!.Value, cancellation);
         var result = await CompareAsync(connection, settings, outcome, status, reason, cancellation);
         if (settings.Out is { } path)
         {
@@ -88,6 +81,74 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{result.Corrections} corrections folded in, {result.TrainSeconds:F0} s of training. {result.Reason ?? ""} {result.Note ?? ""}");
         return 0;
+    }
+
+    private static async Task<RetrainOutcome> RunHereAsync(ServiceConnection connection, Settings settings, CancellationToken cancellation)
+    {
+        await using var scope = connection.Scope();
+        var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
+        RetrainOutcome? done = null;
+        // The progress view drives a synchronous callback; the run's database work is awaited inside it.
+        TrainingProgressView.Run("retrain", settings.Json, progress =>
+            done = run.RunAsync(settings.Model, Actors.Resolve(settings.Actor), progress, cancellation).GetAwaiter().GetResult());
+        if (done!.Version is null)
+        {
+            throw new OperatorError(done.Note ?? "Nothing was retrained.");
+        }
+        await connection.Bus.Publish(run.Announcement(done), cancellation);
+        return done;
+    }
+
+    /// <summary>Fires the model's retraining job on the scheduler cluster and waits for the version that run registers.</summary>
+    private static async Task<RetrainOutcome> TriggerAsync(ServiceConnection connection, Settings settings, CancellationToken cancellation)
+    {
+        await using var scope = connection.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var modelId = await db.ModelIdAsync(settings.Model, cancellation);
+        var unfolded = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().UnfoldedCountAsync(settings.Model, cancellation);
+        if (unfolded == 0)
+        {
+            throw new OperatorError($"Nothing to fold into '{settings.Model}': no applied or backlogged correction since the last retrain.");
+        }
+        var asked = DateTimeOffset.UtcNow;
+        var id = await scope.ServiceProvider.GetRequiredService<RetrainingTrigger>().TriggerAsync(settings.Model, Actors.Resolve(settings.Actor), cancellation);
+        if (!settings.Json)
+        {
+            AnsiConsole.MarkupLineInterpolated($"Asked the scheduler for a retraining run of [bold]{settings.Model}[/] (trigger {id}, {unfolded} corrections to fold); a worker node runs it.");
+        }
+        var mark = $"(trigger {id})";
+        var deadline = DateTime.UtcNow.AddSeconds(settings.Timeout);
+        ModelVersion? version = null;
+        async Task Poll(Action<TimeSpan> shown)
+        {
+            while (version is null)
+            {
+                db.ChangeTracker.Clear();
+                version = await db.Versions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == modelId && v.Kind == VersionKind.Retrain && v.CreatedBy.Contains(mark), cancellation);
+                if (version is null && DateTime.UtcNow > deadline)
+                {
+                    throw new OperatorError($"No worker ran trigger {id} within {settings.Timeout} s. Is a `corrections-worker` running on this registry? Its log says why a run was skipped.");
+                }
+                shown(DateTimeOffset.UtcNow - asked);
+                await Task.Delay(version is null ? 1000 : 0, cancellation);
+            }
+        }
+        if (settings.Json)
+        {
+            await Poll(_ => { });
+        }
+        else
+        {
+            await AnsiConsole.Status().StartAsync("waiting for a worker node to retrain…", async status =>
+                await Poll(elapsed => status.Status($"waiting for a worker node to retrain… {elapsed.TotalSeconds:F0} s")));
+        }
+        var parent = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version!.ParentId, cancellation);
+        // The run started from the last trained version or from production, as Retraining:From says (read from this
+        // process's configuration, which should match the workers').
+        var from = connection.Configuration[$"{RetrainingOptions.Section}:From"] ?? new RetrainingOptions().From;
+        var start = from == "base" ? await db.RootAsync(parent, cancellation) : parent;
+        var folded = await db.Reports.CountAsync(r => r.FoldedVersionId == version!.Id, cancellation);
+        return new RetrainOutcome(settings.Model, version!.Number, parent.Number, start.Number, folded, version.CreatedAt - asked, $"run by {version.CreatedBy}");
     }
 
     private static async Task<(VersionStatus Status, string? Reason)> VerdictAsync(ServiceConnection connection, Settings settings, int number, CancellationToken cancellation)

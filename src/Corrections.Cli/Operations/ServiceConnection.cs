@@ -1,5 +1,6 @@
 using Corrections.Messaging;
 using Corrections.Pipeline;
+using Corrections.Pipeline.Scheduling;
 using Corrections.Registry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,10 @@ public sealed class ServiceConnection : IAsyncDisposable
 
     public IBus Bus => _bus ?? throw new InvalidOperationException("Opened without the bus.");
 
-    public static async Task<ServiceConnection> OpenAsync(bool withBus, CancellationToken cancellation)
+    /// <param name="withBus">Start a bus, to publish.</param>
+    /// <param name="cancellation">Stops the migration and the bus start.</param>
+    /// <param name="withRetrainingTrigger">Register <see cref="Pipeline.Scheduling.RetrainingTrigger"/> on the scheduler's store.</param>
+    public static async Task<ServiceConnection> OpenAsync(bool withBus, CancellationToken cancellation, bool withRetrainingTrigger = false)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("CORRECTIONS_").Build();
         if (string.IsNullOrEmpty(configuration["Postgres:ConnectionString"]))
@@ -52,6 +56,10 @@ public sealed class ServiceConnection : IAsyncDisposable
         if (withBus)
         {
             services.AddCorrectionsMessaging(configuration);
+        }
+        if (withRetrainingTrigger)
+        {
+            services.AddRetrainingTrigger(configuration["Postgres:ConnectionString"]!);
         }
         var provider = services.BuildServiceProvider();
         await using (var scope = provider.CreateAsyncScope())

@@ -41,6 +41,13 @@ public sealed class RetrainingOptions
 
     public long Seed { get; set; } = 1;
 
+    /// <summary>
+    /// How late a scheduled run may start before Quartz counts it as missed (misfired). A missed run is not made up
+    /// (policy: do nothing); the next fire of the cron runs as planned.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int MisfireThresholdSeconds { get; set; } = 60;
+
     /// <summary>Use only the first N training images (0: all); for tests and quick trials.</summary>
     [Range(0, int.MaxValue)]
     public int TrainLimit { get; set; }

@@ -42,6 +42,18 @@ public sealed class RetrainingRun(
         }
     }
 
+    /// <summary>How many corrections the next run would fold in: applied or backlogged, and in no pending or accepted retrain.</summary>
+    public async Task<int> UnfoldedCountAsync(string modelName, CancellationToken cancellation) =>
+        await db.ModelAsync(modelName, cancellation) is { } model ? await Unfolded(model).CountAsync(cancellation) : 0;
+
+    private IQueryable<Report> Unfolded(RegisteredModel model)
+    {
+        var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
+        return db.Reports.AsNoTracking()
+            .Where(r => r.ModelName == model.Name && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged) && r.InputTensor != null
+                && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)));
+    }
+
     private async Task<RetrainOutcome> RunLockedAsync(RegisteredModel model, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var settings = options.Value;
@@ -49,10 +61,7 @@ public sealed class RetrainingRun(
         var production = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation)
             ?? throw new InvalidOperationException($"'{modelName}' has no {pipeline.Value.Alias} version to retrain.");
         var start = settings.From == "base" ? await db.RootAsync(production, cancellation) : production;
-        var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
-        var corrections = await db.Reports.AsNoTracking()
-            .Where(r => r.ModelName == modelName && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged) && r.InputTensor != null
-                && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)))
+        var corrections = await Unfolded(model)
             .OrderBy(r => r.ReceivedAt)
             .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel })
             .ToListAsync(cancellation);

@@ -15,31 +15,33 @@ namespace Corrections.Pipeline.Scheduling;
 [DisallowConcurrentExecution]
 public sealed class RetrainingJob(IServiceScopeFactory scopes, ComputeGate gate, IBus bus, IOptions<PipelineOptions> options, ILogger<RetrainingJob> log) : IJob
 {
-    public const string ModelKey = "model";
-
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var model = context.MergedJobDataMap.GetString(ModelKey) ?? throw new JobExecutionException("Retraining job without a model name.");
+        var model = context.MergedJobDataMap.GetString(RetrainingJobs.ModelKey) ?? throw new JobExecutionException("Retraining job without a model name.");
+        // A run asked for by hand carries who asked; a cron fire does not.
+        var actor = context.MergedJobDataMap.GetString(RetrainingJobs.RequestedByKey) is { Length: > 0 } requestedBy
+            ? $"{requestedBy} via scheduler:{options.Value.ResolvedWorkerName}"
+            : $"scheduler:{options.Value.ResolvedWorkerName}";
         await using var scope = scopes.CreateAsyncScope();
         var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
         try
         {
             var outcome = await gate.RunAsync(
-                () => run.RunAsync(model, $"scheduler:{options.Value.ResolvedWorkerName}", null, cancellationToken),
+                () => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)], null, cancellationToken),
                 cancellationToken);
             if (outcome.Version is null)
             {
-                log.LogInformation("Scheduled retraining of {Model}: {Note}", model, outcome.Note);
+                log.LogInformation("Retraining of {Model} ({Actor}): {Note}", model, actor, outcome.Note);
                 return;
             }
             await bus.Publish(run.Announcement(outcome), cancellationToken);
-            log.LogInformation("Scheduled retraining of {Model}: v{Version} from v{Start} with {Corrections} corrections in {Seconds:F0} s, sent to the gate",
-                model, outcome.Version, outcome.StartVersion, outcome.Corrections, outcome.Duration.TotalSeconds);
+            log.LogInformation("Retraining of {Model} ({Actor}): v{Version} from v{Start} with {Corrections} corrections in {Seconds:F0} s, sent to the gate",
+                model, actor, outcome.Version, outcome.StartVersion, outcome.Corrections, outcome.Duration.TotalSeconds);
         }
         catch (InvalidOperationException e)
         {
             // Already running elsewhere, or the model has no production version: nothing to retry until the next fire.
-            log.LogWarning("Scheduled retraining of {Model} skipped: {Reason}", model, e.Message);
+            log.LogWarning("Retraining of {Model} ({Actor}) skipped: {Reason}", model, actor, e.Message);
         }
     }
 }

@@ -10,7 +10,8 @@ public static class SchedulingServiceCollectionExtensions
     /// <summary>
     /// Quartz on the Postgres job store, clustered, with its tables provisioned at start if missing (in the registry
     /// database, prefix <c>qrtz_</c>), and one retraining job and cron trigger per <c>Retraining:Schedules</c> entry. A
-    /// fire missed while every node was down is not made up (misfire policy: do nothing); the next one runs as planned.
+    /// fire missed while every node was down (by more than <c>Retraining:MisfireThresholdSeconds</c>) is not made up
+    /// (misfire policy: do nothing); the next one runs as planned.
     /// The host also needs <c>AddQuartzHostedService</c> on its builder.
     /// </summary>
     public static IServiceCollection AddRetrainingScheduler(this IServiceCollection services, IConfiguration configuration, string connectionString)
@@ -23,30 +24,53 @@ public static class SchedulingServiceCollectionExtensions
                 throw new InvalidOperationException($"Retraining:Schedules: '{schedule.Cron}' for model '{schedule.Model}' is not a Quartz cron expression (seconds first, e.g. '0 0 3 * * ?').");
             }
         }
+        var misfireThreshold = TimeSpan.FromSeconds(configuration.GetSection(RetrainingOptions.Section).Get<RetrainingOptions>()?.MisfireThresholdSeconds ?? 60);
         services.AddQuartz(quartz =>
         {
-            quartz.ConfigureScheduler(scheduler =>
-            {
-                scheduler.InstanceName = "corrections";
-                scheduler.GenerateInstanceId = true;
-            });
-            quartz.UsePersistentStore(store =>
-            {
-                store.UsePostgres(connectionString);
-                store.ConfigureStore(options => options.TablePrefix = "qrtz_");
-                store.ProvisionSchema();
-                store.UseClustering(_ => { });
-            });
+            UseRetrainingStore(quartz, connectionString, misfireThreshold);
             foreach (var schedule in schedules)
             {
-                var job = new JobKey($"retrain-{schedule.Model}", "retraining");
-                quartz.AddJob<RetrainingJob>(j => j.WithIdentity(job).StoreDurably().DisallowConcurrentExecution().UsingJobData(RetrainingJob.ModelKey, schedule.Model));
+                var job = RetrainingJobs.Key(schedule.Model);
+                quartz.AddJob<RetrainingJob>(j => j.WithIdentity(job).StoreDurably().DisallowConcurrentExecution().UsingJobData(RetrainingJobs.ModelKey, schedule.Model));
                 quartz.AddTrigger(t => t
                     .ForJob(job)
-                    .WithIdentity($"retrain-{schedule.Model}-cron", "retraining")
+                    .WithIdentity(RetrainingJobs.CronKey(schedule.Model))
                     .WithSchedule(CronScheduleBuilder.Create(schedule.Cron).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// What <c>corrections retrain</c> needs to ask the scheduler cluster for a run (<see cref="RetrainingTrigger"/>):
+    /// the same Quartz store, with a scheduler that is never started, so this process runs no jobs.
+    /// </summary>
+    public static IServiceCollection AddRetrainingTrigger(this IServiceCollection services, string connectionString)
+    {
+        services.AddQuartz(quartz => UseRetrainingStore(quartz, connectionString, misfireThreshold: null));
+        return services.AddSingleton<RetrainingTrigger>();
+    }
+
+    private static void UseRetrainingStore(IQuartzBuilder quartz, string connectionString, TimeSpan? misfireThreshold)
+    {
+        quartz.ConfigureScheduler(scheduler =>
+        {
+            scheduler.InstanceName = "corrections";
+            scheduler.GenerateInstanceId = true;
+        });
+        quartz.UsePersistentStore(store =>
+        {
+            store.UsePostgres(connectionString);
+            store.ConfigureStore(options =>
+            {
+                options.TablePrefix = "qrtz_";
+                if (misfireThreshold is { } threshold)
+                {
+                    options.MisfireThreshold = threshold;
+                }
+            });
+            store.ProvisionSchema();
+            store.UseClustering(_ => { });
+        });
     }
 }
