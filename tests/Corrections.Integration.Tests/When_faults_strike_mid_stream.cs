@@ -124,7 +124,8 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
         var environment = WorkerEnvironment();
         environment["CORRECTIONS_PIPELINE__MAXWAITINGREPORTS"] = waitingLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var worker = new WorkerProcess(environment);
-        var figures = await RunAsync(worker, () => Task.CompletedTask, "10,000 reports at once", burst, TimeSpan.FromMinutes(8));
+        // The monitoring side re-sends the first 500 as well (same report ids): duplicate deliveries amid the burst.
+        var figures = await RunAsync(worker, () => Task.CompletedTask, "10,000 reports at once, 500 of them twice", burst, TimeSpan.FromMinutes(8), resend: 500);
 
         await using var registry = Registry();
         var backlogged = await registry.Reports.Where(r => r.ModelName == Model && r.Status == ReportStatus.Backlogged).Select(r => r.BacklogReason).ToListAsync();
@@ -142,10 +143,11 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
     }
 
     /// <summary>
-    /// Publishes <paramref name="count"/> reports to a running worker, applies <paramref name="fault"/>, waits until every
+    /// Publishes <paramref name="count"/> reports (and the first <paramref name="resend"/> of them again) to a running
+    /// worker, applies <paramref name="fault"/>, waits until every
     /// report settled, and checks that nothing was lost and the chain did not fork. Returns what it measured on the way.
     /// </summary>
-    private async Task<StreamFigures> RunAsync(WorkerProcess worker, Func<Task> fault, string what, int count = Reports, TimeSpan? patience = null)
+    private async Task<StreamFigures> RunAsync(WorkerProcess worker, Func<Task> fault, string what, int count = Reports, TimeSpan? patience = null, int resend = 0)
     {
         using var test = FashionMnist.Load(FashionMnist.DefaultDirectory, DatasetSplit.Test);
         await RegisterQuickModelAsync();
@@ -170,7 +172,7 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
         await worker.StartAsync(TimeSpan.FromSeconds(90));
         var startPeak = worker.Memory()?.Peak ?? 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var chunk in reports.Chunk(500))
+        foreach (var chunk in reports.Concat(reports.Take(resend)).Chunk(500))
         {
             await Task.WhenAll(chunk.Select(r => bus.Publish(r)));
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Corrections.Cli.Console;
+using Corrections.Editing;
 using Corrections.Editing.Data;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
@@ -47,15 +48,29 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         [DefaultValue(FashionMnist.DefaultDirectory)]
         public string Test { get; init; } = FashionMnist.DefaultDirectory;
 
+        [CommandOption("--held-out-from <INDEX>")]
+        [Description("Test images from this index on were never reported (replay reports from [0, 5000)): the error that counts is measured on them")]
+        [DefaultValue(5000)]
+        public int HeldOutFrom { get; init; } = 5000;
+
+        [CommandOption("--baseline <FILE>")]
+        [Description("Also measure this model file, e.g. the start trained as long without the corrections")]
+        public string? Baseline { get; init; }
+
         [CommandOption("--out <PATH>")]
         [Description("Also write the result as JSON here")]
         public string? Out { get; init; }
     }
 
+    /// <summary>
+    /// Errors are on the held-out test images (never reported, so never trained on); the full-set errors include the
+    /// reported images that the retrain was trained on, and flatter it.
+    /// </summary>
     public sealed record Result(
         string Model, int? Version, string Verdict, string? Reason, int StartVersion, int ProductionVersion, int Corrections, double TrainSeconds,
-        double StartErrorPct, double ProductionErrorPct, double? RetrainedErrorPct, double ProductionHeldPct, double? RetrainedHeldPct,
-        int AppliedBefore, double RetrainedAppliedHeldPct, string? Note);
+        int HeldOutFrom, int HeldOutCount, double StartErrorPct, double ProductionErrorPct, double? RetrainedErrorPct, double? BaselineErrorPct,
+        double StartFullErrorPct, double ProductionFullErrorPct, double? RetrainedFullErrorPct, double? BaselineFullErrorPct,
+        double ProductionHeldPct, double? RetrainedHeldPct, int AppliedBefore, double RetrainedAppliedHeldPct, string? Baseline, string? Note);
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
@@ -73,13 +88,18 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
             return 0;
         }
         var table = new Table().Border(TableBorder.Simple).Title($"{result.Model}: retrain v{result.Version} {result.Verdict}")
-            .AddColumns("", "version", "test error", "corrections holding");
-        table.AddRow("start (trained)", $"v{result.StartVersion}", $"{result.StartErrorPct:F2} %", "");
-        table.AddRow("production before", $"v{result.ProductionVersion}", $"{result.ProductionErrorPct:F2} %", $"{result.ProductionHeldPct:F1} %");
-        table.AddRow("retrained", $"v{result.Version}", result.RetrainedErrorPct is { } e ? $"{e:F2} %" : "",
+            .AddColumns("", "version", Markup.Escape($"error on test[{result.HeldOutFrom}:] (held out)"), "error on all of test", "corrections holding");
+        table.AddRow("start (trained)", $"v{result.StartVersion}", $"{result.StartErrorPct:F2} %", $"{result.StartFullErrorPct:F2} %", "");
+        table.AddRow("production before", $"v{result.ProductionVersion}", $"{result.ProductionErrorPct:F2} %", $"{result.ProductionFullErrorPct:F2} %", $"{result.ProductionHeldPct:F1} %");
+        table.AddRow("retrained", $"v{result.Version}", $"{result.RetrainedErrorPct:F2} %", $"{result.RetrainedFullErrorPct:F2} %",
             result.RetrainedHeldPct is { } h ? $"{h:F1} % ({result.RetrainedAppliedHeldPct:F1} % of the {result.AppliedBefore} applied before)" : "");
+        if (result.Baseline is { } baseline)
+        {
+            table.AddRow("baseline", Path.GetFileName(baseline), $"{result.BaselineErrorPct:F2} %", $"{result.BaselineFullErrorPct:F2} %", "");
+        }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"{result.Corrections} corrections folded in, {result.TrainSeconds:F0} s of training. {result.Reason ?? ""} {result.Note ?? ""}");
+        var took = settings.Here ? $"{result.TrainSeconds:F0} s of training" : $"{result.TrainSeconds:F0} s from the trigger to the registered version";
+        AnsiConsole.MarkupLineInterpolated($"{result.Corrections} corrections folded in, {took}. {result.Reason ?? ""} {result.Note ?? ""}");
         return 0;
     }
 
@@ -136,6 +156,19 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         if (settings.Json)
         {
             await Poll(_ => { });
+        }
+        else if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // A log, not a terminal: a line every half minute rather than a spinner's every frame.
+            var said = TimeSpan.Zero;
+            await Poll(elapsed =>
+            {
+                if (elapsed - said >= TimeSpan.FromSeconds(30))
+                {
+                    AnsiConsole.MarkupLineInterpolated($"still waiting for a worker node to retrain… {elapsed.TotalSeconds:F0} s");
+                    said = elapsed;
+                }
+            });
         }
         else
         {
@@ -194,26 +227,50 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         using var inputs = tensor(folded.SelectMany(f => ValidatedInput.FromBytes(f.InputTensor!, spec.ElementCount)).ToArray(), [folded.Count, spec.Channels, spec.Height, spec.Width]);
         using var targets = tensor(folded.Select(f => (long)f.CorrectLabel).ToArray());
 
-        (double Error, double Held, double AppliedHeld) Measure(ModelVersion version)
+        using var heldOut = HeldOut(test, settings.HeldOutFrom);
+
+        (double HeldOutError, double FullError, double Held, double AppliedHeld) Measure(EditableModel model)
         {
-            using var model = store.Load(ModelCache.Stored(version));
             using var scope = NewDisposeScope();
-            var error = Metrics.ErrorRate(model.Logits(test.Images).argmax(1), test.Labels) * 100;
+            var full = Metrics.ErrorRate(model.Logits(test.Images).argmax(1), test.Labels) * 100;
+            var error = Metrics.ErrorRate(model.Logits(heldOut.Images).argmax(1), heldOut.Labels) * 100;
             if (folded.Count == 0)
             {
-                return (error, 100, 100);
+                return (error, full, 100, 100);
             }
             var hits = model.Logits(inputs).argmax(1).eq(targets);
             var held = hits.to(ScalarType.Float64).mean().item<double>() * 100;
             var applied = wasApplied.sum().item<long>() == 0 ? 100 : hits.masked_select(wasApplied).to(ScalarType.Float64).mean().item<double>() * 100;
-            return (error, held, applied);
+            return (error, full, held, applied);
         }
 
-        var start = Measure(versions[outcome.StartVersion]);
-        var production = Measure(versions[outcome.ParentVersion]);
-        var retrained = Measure(versions[outcome.Version!.Value]);
+        (double HeldOutError, double FullError, double Held, double AppliedHeld) MeasureVersion(ModelVersion version)
+        {
+            using var model = store.Load(ModelCache.Stored(version));
+            return Measure(model);
+        }
+
+        var start = MeasureVersion(versions[outcome.StartVersion]);
+        var production = MeasureVersion(versions[outcome.ParentVersion]);
+        var retrained = MeasureVersion(versions[outcome.Version!.Value]);
+        (double HeldOutError, double FullError, double, double)? baseline = null;
+        if (settings.Baseline is { } file)
+        {
+            using var model = EditableModel.Load(file);
+            baseline = Measure(model);
+        }
         return new Result(outcome.Model, outcome.Version, status.ToString().ToLowerInvariant(), reason, outcome.StartVersion, outcome.ParentVersion, outcome.Corrections,
-            outcome.Duration.TotalSeconds, start.Error, production.Error, retrained.Error, production.Held, retrained.Held,
-            folded.Count(f => f.WasApplied), retrained.AppliedHeld, outcome.Note);
+            outcome.Duration.TotalSeconds, settings.HeldOutFrom, heldOut.Count, start.HeldOutError, production.HeldOutError, retrained.HeldOutError, baseline?.HeldOutError,
+            start.FullError, production.FullError, retrained.FullError, baseline?.FullError, production.Held, retrained.Held,
+            folded.Count(f => f.WasApplied), retrained.AppliedHeld, settings.Baseline, outcome.Note);
+    }
+
+    private static LabeledImages HeldOut(LabeledImages test, int from)
+    {
+        if (from < 0 || from >= test.Count)
+        {
+            throw new OperatorError($"--held-out-from {from} leaves no test image (the test set has {test.Count}).");
+        }
+        return test.Select([.. Enumerable.Range(from, test.Count - from).Select(i => (long)i)]);
     }
 }

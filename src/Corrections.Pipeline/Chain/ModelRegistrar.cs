@@ -46,21 +46,7 @@ public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOption
         var current = await db.AliasTargetAsync(registered.Id, alias, cancellation);
         var stored = new ModelStore(options.Value.ModelStoreRoot).SaveFull(name, number, model);
         var now = clock.GetUtcNow();
-        var version = new ModelVersion
-        {
-            ModelId = registered.Id,
-            Number = number,
-            ParentId = kind == VersionKind.Retrain ? current?.Id : null,
-            Kind = kind,
-            Sha256 = stored.Sha256,
-            StorageLocation = stored.Location,
-            IsDelta = false,
-            Bytes = stored.Bytes,
-            CreatedBy = actor,
-            CreatedAt = now,
-            Status = VersionStatus.Accepted,
-            ValidatedAt = now,
-        };
+        var version = VersionRecords.Of(registered.Id, number, kind == VersionKind.Retrain ? current?.Id : null, kind, stored, actor, now, VersionStatus.Accepted);
         db.Versions.Add(version);
         await db.SaveChangesAsync(cancellation);
         await db.MoveAsync(registered.Id, alias, version, actor, reason, isRollback: false, now, cancellation);

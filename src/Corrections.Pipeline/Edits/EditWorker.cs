@@ -139,20 +139,7 @@ public sealed class EditWorker(
             return (new EditOutcome(null, 0, reports.Count, ids.Count - reports.Count), null);
         }
 
-        var version = new ModelVersion
-        {
-            ModelId = model.Id,
-            Number = number,
-            ParentId = head.Id,
-            Kind = VersionKind.Edit,
-            Sha256 = edit.Stored.Sha256,
-            StorageLocation = edit.Stored.Location,
-            IsDelta = edit.Stored.IsDelta,
-            Bytes = edit.Stored.Bytes,
-            CreatedBy = settings.ResolvedWorkerName,
-            CreatedAt = now,
-            Status = VersionStatus.Pending,
-        };
+        var version = VersionRecords.Of(model.Id, number, head.Id, VersionKind.Edit, edit.Stored, settings.ResolvedWorkerName, now, VersionStatus.Pending);
         db.Versions.Add(version);
         await db.SaveChangesAsync(cancellation);
         var edited = 0;

@@ -101,20 +101,7 @@ public sealed class RetrainingRun(
         var number = await db.NextNumberAsync(model.Id, cancellation);
         var stored = store.SaveFull(modelName, number, trained);
         var now = clock.GetUtcNow();
-        var version = new ModelVersion
-        {
-            ModelId = model.Id,
-            Number = number,
-            ParentId = parent.Id,
-            Kind = VersionKind.Retrain,
-            Sha256 = stored.Sha256,
-            StorageLocation = stored.Location,
-            IsDelta = false,
-            Bytes = stored.Bytes,
-            CreatedBy = actor,
-            CreatedAt = now,
-            Status = VersionStatus.Pending,
-        };
+        var version = VersionRecords.Of(model.Id, number, parent.Id, VersionKind.Retrain, stored, actor, now, VersionStatus.Pending);
         db.Versions.Add(version);
         await db.SaveChangesAsync(cancellation);
         var ids = corrections.Select(c => c.ReportId).ToList();
