@@ -1,10 +1,17 @@
+using Corrections.Editing.Persistence;
 using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline;
+using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Observability;
+using Corrections.Registry;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Retraining;
 using Corrections.Pipeline.Scheduling;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Corrections.Integration.Tests;
 
@@ -54,6 +61,49 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         await using var after = pipeline.Registry();
         var edit = await after.Versions.SingleAsync(v => v.Id == after.Reports.Where(r => r.ReportId == next.ReportId).Select(r => r.VersionId).Single());
         Assert.Equal(outcome.Version, await after.Versions.Where(v => v.Id == edit.ParentId).Select(v => v.Number).SingleAsync());
+    }
+
+    [Fact]
+    public async Task Should_train_a_fresh_network_when_retraining_from_scratch()
+    {
+        // Two chains, one retrained from its base, one from scratch; the same training otherwise.
+        var fromBase = await RetrainAsync("flow-retrain-base", "base", 130);
+        var fromScratch = await RetrainAsync("flow-retrain-scratch", "scratch", 131);
+        Assert.Contains("from scratch", fromScratch.Note);
+        Assert.Null(fromBase.Note);
+        // How far the first convolution's weights moved from the base's: fine-tuning nudges them, a fresh start replaces them.
+        Assert.InRange(Moved(fromBase), 0, 0.5);
+        Assert.InRange(Moved(fromScratch), 0.5, double.MaxValue);
+
+        double Moved(RetrainOutcome outcome)
+        {
+            using var registry = pipeline.Registry();
+            var versions = registry.Versions.Where(v => v.Model!.Name == outcome.Model).ToDictionary(v => v.Number);
+            var store = new ModelStore(pipeline.Store.Path);
+            using var start = store.Load(ModelCache.Stored(versions[1]));
+            using var retrained = store.Load(ModelCache.Stored(versions[outcome.Version!.Value]));
+            var before = start.Network.Parameters[0];
+            var after = retrained.Network.Parameters[0];
+            using var moved = after - before;
+            return moved.norm().item<float>() / before.norm().item<float>();
+        }
+    }
+
+    private async Task<RetrainOutcome> RetrainAsync(string model, string from, int mistake)
+    {
+        await pipeline.RegisterAsync(model);
+        var report = pipeline.Report(model, mistake);
+        await pipeline.Bus.Publish(report);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)),
+            "the correction is settled");
+        await using var scope = pipeline.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var run = new RetrainingRun(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<IOptions<PipelineOptions>>(),
+            Options.Create(new RetrainingOptions { From = from, TrainLimit = 3000, Oversample = 50, BatchSize = 64 }),
+            TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
+        var outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
+        Assert.NotNull(outcome.Version);
+        return outcome;
     }
 
     [Fact]

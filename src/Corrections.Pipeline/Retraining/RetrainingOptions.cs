@@ -9,9 +9,10 @@ public sealed class RetrainingOptions
 
     /// <summary>
     /// <c>base</c> starts from the last trained (base or retrain) version, so the drift of sequential edits goes away;
-    /// <c>production</c> starts from the current production version.
+    /// <c>production</c> starts from the current production version; <c>scratch</c> trains a fresh network of the same
+    /// architecture, editable subset and editor (give it more <see cref="Epochs"/>).
     /// </summary>
-    [RegularExpression("^(base|production)$")]
+    [RegularExpression("^(base|production|scratch)$")]
     public string From { get; set; } = "base";
 
     /// <summary>Training data: <c>fashion-mnist</c> or <c>cifar10</c>, and its directory.</summary>

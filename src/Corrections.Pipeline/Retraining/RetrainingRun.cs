@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Corrections.Contracts;
+using Corrections.Editing;
 using Corrections.Editing.Data;
+using Corrections.Editing.Models;
 using Corrections.Editing.Persistence;
 using Corrections.Editing.Training;
 using Corrections.Pipeline.Chain;
@@ -42,6 +44,19 @@ public sealed class RetrainingRun(
         }
     }
 
+    /// <summary>The model training starts from: <paramref name="start"/> itself, or a fresh network like it for <c>scratch</c>.</summary>
+    private static EditableModel Starting(EditableModel start, RetrainingOptions settings)
+    {
+        if (settings.From != "scratch")
+        {
+            return start;
+        }
+        using (start)
+        {
+            return EditableModel.Create(Network.Create(start.Architecture, settings.Seed), start.Normalization, start.Subset, start.Editor.Options);
+        }
+    }
+
     /// <summary>How many corrections the next run would fold in: applied or backlogged, and in no pending or accepted retrain.</summary>
     public async Task<int> UnfoldedCountAsync(string modelName, CancellationToken cancellation) =>
         await db.ModelAsync(modelName, cancellation) is { } model ? await Unfolded(model).CountAsync(cancellation) : 0;
@@ -73,7 +88,7 @@ public sealed class RetrainingRun(
         var timer = Stopwatch.StartNew();
         var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
         var store = new ModelStore(pipeline.Value.ModelStoreRoot);
-        using var trained = store.Load(ModelCache.Stored(start));
+        using var trained = Starting(store.Load(ModelCache.Stored(start)), settings);
         using (var train = LoadTraining(settings))
         using (var images = tensor(corrections.SelectMany(c => ValidatedInput.FromBytes(c.InputTensor!, spec.ElementCount)).ToArray(), [corrections.Count, spec.Channels, spec.Height, spec.Width]))
         using (var labels = tensor(corrections.Select(c => (long)c.CorrectLabel).ToArray()))
@@ -107,7 +122,9 @@ public sealed class RetrainingRun(
         var ids = corrections.Select(c => c.ReportId).ToList();
         await db.Reports.Where(r => ids.Contains(r.ReportId)).ExecuteUpdateAsync(r => r.SetProperty(x => x.FoldedVersionId, version.Id), cancellation);
         await transaction.CommitAsync(cancellation);
-        var note = parent.Id == production.Id ? null : $"production moved from v{production.Number} to v{parent.Number} while training; corrections applied since are not in this retrain";
+        var moved = parent.Id == production.Id ? null : $"production moved from v{production.Number} to v{parent.Number} while training; corrections applied since are not in this retrain";
+        var scratch = settings.From == "scratch" ? $"trained from scratch: a fresh network of v{start.Number}'s architecture" : null;
+        var note = string.Join("; ", new[] { scratch, moved }.OfType<string>()) is { Length: > 0 } said ? said : null;
         return new RetrainOutcome(modelName, number, parent.Number, start.Number, corrections.Count, timer.Elapsed, note);
     }
 
