@@ -10,20 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-300}"
 rate="${2:-2}"
-epochs=3
-base=".corrections/models/fashion-mnist-editable-${epochs}ep.ctm"
 stem="bench/results/$(date -u +%F)-pipeline"
 
-started_services=0
-if ! scripts/services status >/dev/null 2>&1; then scripts/services start; started_services=1; fi
-cleanup() {
-  scripts/worker stop || true
-  if ((started_services)); then scripts/services stop >/dev/null 2>&1 || true; fi
-}
-trap cleanup EXIT
-eval "$(scripts/services env)"
-[[ -f "$base" ]] || scripts/corrections train --epochs "$epochs" -o "$base"
-scripts/worker start
+source bench/pipeline-setup.sh
 
 run="$(date -u +%H%M%S)"
 scripts/corrections register -m "bench-steady-$run" -f "$base" --reason "pipeline benchmark, steady load" >&2

@@ -11,19 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-340}"
 rate="${2:-4}"
-base=".corrections/models/fashion-mnist-editable-3ep.ctm"
 stem="bench/results/$(date -u +%F)-retraining"
 
-started_services=0
-if ! scripts/services status >/dev/null 2>&1; then scripts/services start; started_services=1; fi
-cleanup() {
-  scripts/worker stop || true
-  if ((started_services)); then scripts/services stop >/dev/null 2>&1 || true; fi
-}
-trap cleanup EXIT
-eval "$(scripts/services env)"
-[[ -f "$base" ]] || scripts/corrections train --epochs 3 -o "$base"
-scripts/worker start
+source bench/pipeline-setup.sh
 model="bench-retrain-$(date -u +%H%M%S)"
 scripts/corrections register -m "$model" -f "$base" --reason "retraining benchmark" >&2
 scripts/corrections replay -m "$model" -n "$count" --rate "$rate" --out "$stem-replay" >&2

@@ -21,8 +21,8 @@ public static class NativeRuntime
     /// page-faults them back in. On the CI machine that made a 1-channel 3×3 convolution over a 128-image batch take
     /// 45 ms instead of 0.5 ms, and training 4× slower overall. Keeping freed memory in the process (mmap threshold at
     /// glibc's maximum of 32 MB, trimming only above 1 GB) removes the faults. Opt out with CORRECTIONS_MALLOC_TUNING=0.
-    /// Also lowers libtorch's C++ log level to errors (unless TORCH_CPP_LOG_LEVEL is set): on CPUs without NNPACK
-    /// support it otherwise prints "Could not initialize NNPACK" on every small convolution.
+    /// Also lowers libtorch's C++ log level to errors (unless TORCH_CPP_LOG_LEVEL is set) and applies it: on CPUs
+    /// without NNPACK support libtorch otherwise prints "Could not initialize NNPACK" on every small convolution.
     /// <para>
     /// Caps oneDNN's primitive cache (unless ONEDNN_PRIMITIVE_CACHE_CAPACITY is set). oneDNN compiles and keeps a
     /// convolution kernel, with its scratch memory, for every input shape it meets, 1,024 of them by default; a worker sees
@@ -40,6 +40,7 @@ public static class NativeRuntime
         {
             SetEnv("TORCH_CPP_LOG_LEVEL", "ERROR", overwrite: 0);
             SetEnv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", PrimitiveCacheCapacity, overwrite: 0);
+            ApplyLogLevel();
             if (Environment.GetEnvironmentVariable("CORRECTIONS_MALLOC_TUNING") != "0")
             {
                 Mallopt(MmapThreshold, 32 << 20);
@@ -52,6 +53,25 @@ public static class NativeRuntime
             // Not glibc (musl, say): nothing to tune, and nothing breaks.
         }
     }
+
+    /// <summary>
+    /// c10 reads TORCH_CPP_LOG_LEVEL only in c10::initLogging(), which PyTorch's Python module calls and TorchSharp does
+    /// not: without this call the variable has no effect, and the NNPACK warning fills the worker's log.
+    /// </summary>
+    private static void ApplyLogLevel()
+    {
+        try
+        {
+            InitC10Logging();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another libtorch build or name mangling: the warnings stay, nothing else changes.
+        }
+    }
+
+    [DllImport("c10", EntryPoint = "_ZN3c1011initLoggingEv")]
+    private static extern void InitC10Logging();
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int Mallopt(int parameter, int value);
