@@ -42,6 +42,34 @@ public class When_candidates_meet_the_gate_and_operators(PipelineService pipelin
     }
 
     [Fact]
+    public async Task Should_give_each_report_of_a_rejected_candidate_a_candidate_of_its_own_before_the_backlog()
+    {
+        // The strict set rejects every candidate. Published together, the reports share the first candidates; after a
+        // rejection each is edited again alone, and only that lone candidate's rejection sends it to the backlog.
+        const string model = PipelineService.StrictRetryModel;
+        await pipeline.RegisterAsync(model);
+        var reports = Enumerable.Range(60, 4).Select(i => pipeline.Report(model, i)).ToList();
+        await Task.WhenAll(reports.Select(r => pipeline.Bus.Publish(r)));
+        var ids = reports.Select(r => r.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.Status == ReportStatus.Backlogged) == ids.Count,
+            "every report is backlogged", 120);
+
+        await using var registry = pipeline.Registry();
+        var edits = await registry.Edits.Where(e => ids.Contains(e.ReportId) && e.Success).ToListAsync();
+        var perCandidate = edits.GroupBy(e => e.VersionId).ToDictionary(g => g.Key, g => g.Count());
+        var versions = await registry.Versions.Where(v => perCandidate.Keys.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Number);
+        foreach (var report in await registry.Reports.Where(r => ids.Contains(r.ReportId)).ToListAsync())
+        {
+            // The candidate its backlog reason names carried it alone.
+            var last = edits.Where(e => e.ReportId == report.ReportId).MaxBy(e => versions[e.VersionId])!;
+            Assert.Equal(1, perCandidate[last.VersionId]);
+            Assert.StartsWith($"candidate v{versions[last.VersionId]} rejected", report.BacklogReason);
+            // Tried at most twice: once in a shared candidate, once alone.
+            Assert.InRange(edits.Count(e => e.ReportId == report.ReportId), 1, 2);
+        }
+    }
+
+    [Fact]
     public async Task Should_roll_back_by_moving_the_alias_and_audit_it_then_build_on_the_rolled_back_version()
     {
         const string model = "flow-rollback";

@@ -13,6 +13,15 @@ public sealed class CandidateCreatedConsumer(CandidateGate gate, ResiliencePipel
     {
         var message = context.Message;
         var verdict = await resilience.Postgres.ExecuteAsync(async ct => await gate.ValidateAsync(message.Model, message.Version, ct), context.CancellationToken);
+        if (verdict is not { Passed: true })
+        {
+            // Reports of a rejected candidate that get another try, alone; announced again on a redelivery.
+            var retries = await resilience.Postgres.ExecuteAsync(async ct => await gate.RetriesAsync(message.Model, message.Version, ct), context.CancellationToken);
+            foreach (var id in retries)
+            {
+                await Publish(context, new ReportAccepted { ReportId = id, Model = message.Model, AcceptedAt = clock.GetUtcNow() });
+            }
+        }
         if (verdict is null)
         {
             return;

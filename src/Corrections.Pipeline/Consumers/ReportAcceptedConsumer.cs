@@ -21,6 +21,12 @@ public sealed class ReportAcceptedConsumer(EditWorker worker, ResiliencePipeline
             {
                 await Announce(candidate);
             }
+            // Left for a later pass (a retried report went alone): announced again before this batch is acknowledged.
+            foreach (var id in outcome.Deferred)
+            {
+                await resilience.Publish.ExecuteAsync(
+                    async ct => await context.Publish(new ReportAccepted { ReportId = id, Model = group.Key, AcceptedAt = DateTimeOffset.UtcNow }, ct), context.CancellationToken);
+            }
         }
     }
 }

@@ -110,6 +110,7 @@ public sealed class EditWorker(
             // Redelivered after they were edited: the registry already has their outcome.
             return (new EditOutcome(null, 0, 0, ids.Count), null);
         }
+        var deferred = await RetryAloneAsync(reports, cancellation);
         var claimedMs = timer.Elapsed.TotalMilliseconds;
         var head = await db.AliasTargetAsync(model.Id, settings.Alias, cancellation)
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no '{settings.Alias}' version to edit; register and promote a base version first.");
@@ -136,7 +137,7 @@ public sealed class EditWorker(
             await db.SaveChangesAsync(cancellation);
             log.LogWarning("No edit of {Count} report(s) for {Model} reached its label; all went to the backlog", reports.Count, model.Name);
             metrics.Backlogged("editor", reports.Count);
-            return (new EditOutcome(null, 0, reports.Count, ids.Count - reports.Count), null);
+            return (new EditOutcome(null, 0, reports.Count, ids.Count - reports.Count - deferred.Count) { Deferred = deferred }, null);
         }
 
         var version = VersionRecords.Of(model.Id, number, head.Id, VersionKind.Edit, edit.Stored, settings.ResolvedWorkerName, now, VersionStatus.Pending);
@@ -183,7 +184,8 @@ public sealed class EditWorker(
             ReportIds = reports.Where((_, i) => edit.Records[i].Success).Select(r => r.ReportId).ToList(),
             CreatedAt = now,
         };
-        return (new EditOutcome(announcement, edited, reports.Count - edited, ids.Count - reports.Count), new BuiltCandidate(version.Id, edit.Model!));
+        return (new EditOutcome(announcement, edited, reports.Count - edited, ids.Count - reports.Count - deferred.Count) { Deferred = deferred },
+            new BuiltCandidate(version.Id, edit.Model!));
 
         void Backlog(Report report, EditFigures record)
         {
@@ -192,6 +194,29 @@ public sealed class EditWorker(
                 ? $"conflicts-with-earlier: label {report.CorrectLabel} and {record.Conflicts} earlier correction(s) it breaks not reached together within {record.Steps} step(s) (edit loss {record.Loss:G3})"
                 : $"editor-failed: label {report.CorrectLabel} not reached within {record.Steps} step(s) (edit loss {record.Loss:G3})";
         }
+    }
+
+    /// <summary>
+    /// A report whose earlier candidate the gate rejected gets one more try in a candidate of its own, so that one bad
+    /// correction cannot sink the others again. When the batch holds one, it is edited alone and the rest are taken out
+    /// of <paramref name="reports"/> and returned, for the caller to announce again.
+    /// </summary>
+    private async Task<List<Guid>> RetryAloneAsync(List<Report> reports, CancellationToken cancellation)
+    {
+        if (reports.Count < 2)
+        {
+            return [];
+        }
+        var ids = reports.Select(r => r.ReportId).ToList();
+        var retried = await db.Edits.AsNoTracking().Where(e => ids.Contains(e.ReportId) && e.Success).Select(e => e.ReportId).Distinct().ToListAsync(cancellation);
+        if (retried.Count == 0)
+        {
+            return [];
+        }
+        var alone = reports.First(r => retried.Contains(r.ReportId));
+        var rest = reports.Where(r => r != alone).Select(r => r.ReportId).ToList();
+        reports.RemoveAll(r => r != alone);
+        return rest;
     }
 
     /// <summary>The corrections applied in the head's chain since its base, most recent first, that edits must keep.</summary>

@@ -32,6 +32,9 @@ public sealed class PipelineService : IAsyncLifetime
     /// <summary>Model names whose candidates must fail the gate: a value threshold no model meets (0 % error).</summary>
     public const string StrictModel = "gate-strict";
 
+    /// <summary>A second model held to the strict set, for the test of retries after a rejection.</summary>
+    public const string StrictRetryModel = "gate-strict-retry";
+
     /// <summary>Drawdown limit (vs parent) on the loose validation set every other model is checked against.</summary>
     /// <remarks>
     /// Loose, because the test base model is trained for seconds, not minutes; the strict set and the benchmark show the
@@ -160,6 +163,7 @@ public sealed class PipelineService : IAsyncLifetime
             ["Validation:Sets:1:Take"] = "500",
             ["Validation:Sets:1:MaxErrorRate"] = "0",
             ["Validation:Sets:1:Models:0"] = StrictModel,
+            ["Validation:Sets:1:Models:1"] = StrictRetryModel,
             ["Retraining:TrainLimit"] = "3000",
             ["Retraining:Oversample"] = "50",
             ["Retraining:BatchSize"] = "64",
