@@ -92,7 +92,7 @@ public sealed class RetrainingRun(
         using (var train = LoadTraining(settings))
         using (var images = tensor(corrections.SelectMany(c => ValidatedInput.FromBytes(c.InputTensor!, spec.ElementCount)).ToArray(), [corrections.Count, spec.Channels, spec.Height, spec.Width]))
         using (var labels = tensor(corrections.Select(c => (long)c.CorrectLabel).ToArray()))
-        using (var mix = CorrectionFolding.Mix(train, images, labels, settings.Oversample))
+        using (var mix = CorrectionFolding.Mix(train, images, labels, settings.CopiesFor(corrections.Count, train.Count)))
         {
             var training = new EditableTrainingOptions
             {
@@ -105,7 +105,7 @@ public sealed class RetrainingRun(
                 Seed = settings.Seed,
             };
             log.LogInformation("Retraining {Model} from v{Start} on {Images} images: {Corrections} corrections × {Oversample} among them",
-                modelName, start.Number, mix.Count, corrections.Count, settings.Oversample);
+                modelName, start.Number, mix.Count, corrections.Count, settings.CopiesFor(corrections.Count, train.Count));
             new EditableTrainer(training, new UniformEditTargets()).Train(trained, mix, progress, cancellation: cancellation);
             metrics.Retrained(timer.Elapsed.TotalSeconds);
         }
