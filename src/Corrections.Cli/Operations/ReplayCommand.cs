@@ -23,6 +23,9 @@ namespace Corrections.Cli.Operations;
 /// </summary>
 public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
 {
+    /// <summary>Replay reports mistakes among the test images below this index; the rest stay unseen, for validation and comparisons.</summary>
+    public const int ReportedTestImages = 5000;
+
     public sealed class Settings : ModelSettings
     {
         [CommandOption("-n|--count <N>")]
@@ -40,8 +43,8 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
 
         [CommandOption("--take-from <N>")]
         [Description("Report mistakes among test images [0, N): keep them apart from the validation sets (which skip 5,000)")]
-        [DefaultValue(5000)]
-        public int TakeFrom { get; init; } = 5000;
+        [DefaultValue(ReportedTestImages)]
+        public int TakeFrom { get; init; } = ReportedTestImages;
 
         [CommandOption("--timeout <SECONDS>")]
         [DefaultValue(600)]

@@ -7,7 +7,6 @@ using Corrections.Editing.Persistence;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Ingest;
-using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Retraining;
 using Corrections.Pipeline.Scheduling;
 using Corrections.Registry;
@@ -50,8 +49,8 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
 
         [CommandOption("--held-out-from <INDEX>")]
         [Description("Test images from this index on were never reported (replay reports from [0, 5000)): the error that counts is measured on them")]
-        [DefaultValue(5000)]
-        public int HeldOutFrom { get; init; } = 5000;
+        [DefaultValue(ReplayCommand.ReportedTestImages)]
+        public int HeldOutFrom { get; init; } = ReplayCommand.ReportedTestImages;
 
         [CommandOption("--baseline <FILE>")]
         [Description("Also measure this model file, e.g. the start trained as long without the corrections")]
@@ -176,10 +175,8 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
                 await Poll(elapsed => status.Status($"waiting for a worker node to retrain… {elapsed.TotalSeconds:F0} s")));
         }
         var parent = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version!.ParentId, cancellation);
-        // The run started from the last trained version or from production, as Retraining:From says (read from this
-        // process's configuration, which should match the workers').
-        var from = connection.Configuration[$"{RetrainingOptions.Section}:From"] ?? new RetrainingOptions().From;
-        var start = from == "base" ? await db.RootAsync(parent, cancellation) : parent;
+        // Retraining:From is read from this process's configuration, which should match the workers'.
+        var start = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().StartAsync(parent, cancellation);
         var folded = await db.Reports.CountAsync(r => r.FoldedVersionId == version!.Id, cancellation);
         return new RetrainOutcome(settings.Model, version!.Number, parent.Number, start.Number, folded, version.CreatedAt - asked, $"run by {version.CreatedBy}");
     }

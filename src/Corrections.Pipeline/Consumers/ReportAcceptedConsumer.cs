@@ -6,7 +6,7 @@ using MassTransit;
 namespace Corrections.Pipeline.Consumers;
 
 /// <summary>The edit worker: a batch of accepted reports for one model becomes one candidate version.</summary>
-public sealed class ReportAcceptedConsumer(EditWorker worker, ResiliencePipelines resilience) : IConsumer<Batch<ReportAccepted>>
+public sealed class ReportAcceptedConsumer(EditWorker worker, ResiliencePipelines resilience, TimeProvider clock) : IConsumer<Batch<ReportAccepted>>
 {
     public async Task Consume(ConsumeContext<Batch<ReportAccepted>> context)
     {
@@ -25,7 +25,7 @@ public sealed class ReportAcceptedConsumer(EditWorker worker, ResiliencePipeline
             foreach (var id in outcome.Deferred)
             {
                 await resilience.Publish.ExecuteAsync(
-                    async ct => await context.Publish(new ReportAccepted { ReportId = id, Model = group.Key, AcceptedAt = DateTimeOffset.UtcNow }, ct), context.CancellationToken);
+                    async ct => await context.Publish(new ReportAccepted { ReportId = id, Model = group.Key, AcceptedAt = clock.GetUtcNow() }, ct), context.CancellationToken);
             }
         }
     }

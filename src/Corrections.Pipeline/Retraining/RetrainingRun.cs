@@ -44,6 +44,13 @@ public sealed class RetrainingRun(
         }
     }
 
+    /// <summary>
+    /// The version a run on top of <paramref name="production"/> starts from, as <c>Retraining:From</c> says: the last
+    /// trained version for <c>base</c>, production itself otherwise (for <c>scratch</c>, the one whose architecture it copies).
+    /// </summary>
+    public async Task<ModelVersion> StartAsync(ModelVersion production, CancellationToken cancellation) =>
+        options.Value.From == "base" ? await db.RootAsync(production, cancellation) : production;
+
     /// <summary>The model training starts from: <paramref name="start"/> itself, or a fresh network like it for <c>scratch</c>.</summary>
     private static EditableModel Starting(EditableModel start, RetrainingOptions settings)
     {
@@ -75,7 +82,7 @@ public sealed class RetrainingRun(
         var modelName = model.Name;
         var production = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation)
             ?? throw new InvalidOperationException($"'{modelName}' has no {pipeline.Value.Alias} version to retrain.");
-        var start = settings.From == "base" ? await db.RootAsync(production, cancellation) : production;
+        var start = await StartAsync(production, cancellation);
         var corrections = await Unfolded(model)
             .OrderBy(r => r.ReceivedAt)
             .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel })
