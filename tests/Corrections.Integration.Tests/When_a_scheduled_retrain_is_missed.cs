@@ -18,7 +18,10 @@ namespace Corrections.Integration.Tests;
 /// Missed fires of the retraining cron, on the real Postgres job store: none is made up, whether it was missed because
 /// every scheduler node was down or because the previous run outlasted the cron's period; the next fire on the cron's own
 /// beat runs instead. (Quartz's default for cron triggers fires once at once, at whatever instant the trigger is free
-/// again; a retrain is too heavy to run twice back to back.)
+/// again; a retrain is too heavy to run twice back to back.) Two layers keep it so: the trigger's misfire policy (do
+/// nothing), and the job, which drops a cron fire that starts later than the threshold anyway; Quartz 4.7's clustered
+/// store still hands over such a fire now and then, about 2 s late (this test failed on it in CI; in 1 of 10 runs after
+/// the change, the job dropped one).
 /// </summary>
 public class When_a_scheduled_retrain_is_missed(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -45,21 +48,21 @@ public class When_a_scheduled_retrain_is_missed(ITestOutputHelper output) : IAsy
         using (var first = BuildHost(fires))
         {
             await first.StartAsync();
-            await WaitUntilAsync(() => fires.All.Count >= 1, "the first node runs the job once");
+            await WaitUntilAsync(() => fires.Runs.Count >= 1, "the first node runs the job once");
             await first.StopAsync();
         }
-        var seen = fires.All.Count;
+        var seen = fires.Runs.Count;
         // Every node down for 2.5 periods: at least two fires are missed, each by more than the 1 s misfire threshold.
         await Task.Delay(TimeSpan.FromSeconds(PeriodSeconds * 2.5));
         var restarted = DateTimeOffset.UtcNow;
         using (var second = BuildHost(fires))
         {
             await second.StartAsync();
-            await WaitUntilAsync(() => fires.All.Count >= seen + 2, "the second node runs the job twice");
+            await WaitUntilAsync(() => fires.Runs.Count >= seen + 2, "the second node runs the job twice");
             await second.StopAsync();
         }
 
-        var after = fires.All.Skip(seen).ToList();
+        var after = fires.Runs.Skip(seen).ToList();
         after.ForEach(f => output.WriteLine($"scheduled {f.Scheduled:HH:mm:ss.fffffff}, fired {f.Fired:HH:mm:ss.fff} (restarted {restarted:HH:mm:ss.fff})"));
         // No fire scheduled while the nodes were down ran after the restart...
         Assert.All(after, f => Assert.True(f.Scheduled >= restarted, $"a fire scheduled for {f.Scheduled:HH:mm:ss.fff}, before the restart at {restarted:HH:mm:ss.fff}, was made up"));
@@ -81,16 +84,17 @@ public class When_a_scheduled_retrain_is_missed(ITestOutputHelper output) : IAsy
             Thread.Sleep(TimeSpan.FromSeconds(PeriodSeconds * 2.5));
             return DateTimeOffset.UtcNow;
         }, CancellationToken.None);
-        await WaitUntilAsync(() => fires.All.Count >= 1, "the first run starts");
+        await WaitUntilAsync(() => fires.Started >= 1, "the first run starts");
         var freed = await busy;
-        await WaitUntilAsync(() => fires.All.Count >= 3, "two more runs");
+        await WaitUntilAsync(() => fires.Runs.Count >= 3, "two more runs");
         await host.StopAsync();
 
-        var all = fires.All;
-        all.ToList().ForEach(f => output.WriteLine($"scheduled {f.Scheduled:HH:mm:ss.fffffff}, fired {f.Fired:HH:mm:ss.fff} (compute free at {freed:HH:mm:ss.fff})"));
-        Assert.True(all[0].Fired < freed, "the first run started before the compute gate was free");
-        Assert.All(all.Skip(1), f => Assert.True(f.Scheduled >= freed, $"a fire scheduled for {f.Scheduled:HH:mm:ss.fff}, while the first run held the job, was made up"));
-        Assert.All(all, f => Assert.True(f.Scheduled.UtcTicks % (PeriodSeconds * TimeSpan.TicksPerSecond) == 0,
+        var runs = fires.Runs;
+        runs.ToList().ForEach(f => output.WriteLine($"ran: scheduled {f.Scheduled:HH:mm:ss.fffffff}, fired {f.Fired:HH:mm:ss.fff} (compute free at {freed:HH:mm:ss.fff})"));
+        fires.Skipped.ToList().ForEach(f => output.WriteLine($"dropped as missed: scheduled {f.Scheduled:HH:mm:ss.fffffff}, fired {f.Fired:HH:mm:ss.fff}"));
+        Assert.True(runs[0].Fired < freed, "the first run started before the compute gate was free");
+        Assert.All(runs.Skip(1), f => Assert.True(f.Scheduled >= freed, $"a fire scheduled for {f.Scheduled:HH:mm:ss.fff}, while the first run held the job, was made up"));
+        Assert.All(runs, f => Assert.True(f.Scheduled.UtcTicks % (PeriodSeconds * TimeSpan.TicksPerSecond) == 0,
             $"a run was scheduled at {f.Scheduled:HH:mm:ss.fffffff}, off the cron's beat: a missed fire was made up at once"));
     }
 
@@ -132,24 +136,40 @@ public class When_a_scheduled_retrain_is_missed(ITestOutputHelper output) : IAsy
         }
     }
 
-    /// <summary>When each run of a retraining job was scheduled for, and when it started.</summary>
+    /// <summary>
+    /// When each fire of a retraining job was scheduled for, when it started, and whether the job dropped it as missed
+    /// (<see cref="RetrainingJobs.IsMissed"/>) instead of running.
+    /// </summary>
     private sealed class FireRecorder : IJobListener
     {
-        private readonly ConcurrentQueue<(DateTimeOffset Scheduled, DateTimeOffset Fired)> _fires = new();
+        private readonly ConcurrentDictionary<string, Fire> _fires = new();
 
-        public IReadOnlyList<(DateTimeOffset Scheduled, DateTimeOffset Fired)> All => [.. _fires];
+        public sealed record Fire(DateTimeOffset Scheduled, DateTimeOffset Fired, bool Done = false, bool Skipped = false);
+
+        public int Started => _fires.Count;
+
+        /// <summary>Fires that ran the retraining, in the order they started.</summary>
+        public IReadOnlyList<Fire> Runs => [.. _fires.Values.Where(f => f.Done && !f.Skipped).OrderBy(f => f.Fired)];
+
+        public IReadOnlyList<Fire> Skipped => [.. _fires.Values.Where(f => f.Skipped).OrderBy(f => f.Fired)];
 
         public string Name => "misfire-test-recorder";
 
         public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default)
         {
-            _fires.Enqueue((context.ScheduledFireTimeUtc ?? DateTimeOffset.MinValue, context.FireTimeUtc));
+            _fires[context.FireInstanceId] = new Fire(context.ScheduledFireTimeUtc ?? DateTimeOffset.MinValue, context.FireTimeUtc);
             return ValueTask.CompletedTask;
         }
 
         public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+        {
+            _fires.AddOrUpdate(context.FireInstanceId,
+                _ => throw new InvalidOperationException("A fire ended that never started."),
+                (_, fire) => fire with { Done = true, Skipped = Equals(context.Result, RetrainingJobs.SkippedAsMissed) });
+            return ValueTask.CompletedTask;
+        }
 
         public ValueTask JobProgressChanged(IJobExecutionContext context, Quartz.Extensibility.FireInstanceProgress progress, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
     }

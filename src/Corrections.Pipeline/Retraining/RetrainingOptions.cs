@@ -55,8 +55,9 @@ public sealed class RetrainingOptions
     public long Seed { get; set; } = 1;
 
     /// <summary>
-    /// How late a scheduled run may start before Quartz counts it as missed (misfired). A missed run is not made up
-    /// (policy: do nothing); the next fire of the cron runs as planned.
+    /// How late a scheduled run may start before it counts as missed (misfired). A missed run is not made up: Quartz's
+    /// policy is do nothing, and the job itself drops a cron fire that starts later than this; the next fire of the cron
+    /// runs as planned. A run asked for by hand (<c>corrections retrain</c>) is never dropped.
     /// </summary>
     [Range(1, 86_400)]
     public int MisfireThresholdSeconds { get; set; } = 60;

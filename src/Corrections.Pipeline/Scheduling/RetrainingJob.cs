@@ -13,15 +13,26 @@ namespace Corrections.Pipeline.Scheduling;
 /// runs inside the compute gate: edits on this worker wait, so production does not move under the retrain.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class RetrainingJob(IServiceScopeFactory scopes, ComputeGate gate, IBus bus, IOptions<PipelineOptions> options, ILogger<RetrainingJob> log) : IJob
+public sealed class RetrainingJob(
+    IServiceScopeFactory scopes, ComputeGate gate, IBus bus, IOptions<PipelineOptions> options, IOptions<RetrainingOptions> retraining, ILogger<RetrainingJob> log) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var model = context.MergedJobDataMap.GetString(RetrainingJobs.ModelKey) ?? throw new JobExecutionException("Retraining job without a model name.");
         // A run asked for by hand carries who asked; a cron fire does not.
-        var actor = context.MergedJobDataMap.GetString(RetrainingJobs.RequestedByKey) is { Length: > 0 } requestedBy
+        var requestedBy = context.MergedJobDataMap.GetString(RetrainingJobs.RequestedByKey);
+        var actor = requestedBy is { Length: > 0 }
             ? $"{requestedBy} via scheduler:{options.Value.ResolvedWorkerName}"
             : $"scheduler:{options.Value.ResolvedWorkerName}";
+        // A run asked for by hand runs however long it waited; a late cron fire is a missed one.
+        var threshold = TimeSpan.FromSeconds(retraining.Value.MisfireThresholdSeconds);
+        if (requestedBy is not { Length: > 0 } && RetrainingJobs.IsMissed(context.ScheduledFireTimeUtc, context.FireTimeUtc, threshold))
+        {
+            log.LogWarning("Retraining of {Model}: the fire scheduled for {Scheduled:O} started at {Fired:O}, later than the misfire threshold ({Threshold} s); skipped, the cron's next fire runs",
+                model, context.ScheduledFireTimeUtc, context.FireTimeUtc, threshold.TotalSeconds);
+            context.Result = RetrainingJobs.SkippedAsMissed;
+            return;
+        }
         await using var scope = scopes.CreateAsyncScope();
         var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
         try
