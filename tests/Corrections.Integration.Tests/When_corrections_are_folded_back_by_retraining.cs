@@ -172,4 +172,62 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         Assert.All(retrains, r => Assert.StartsWith("scheduler:", r.CreatedBy));
         Assert.DoesNotContain(retrains, r => r.Status == VersionStatus.Pending && retrains.Count(o => o.Status == VersionStatus.Pending) > 1);
     }
+
+    [Fact]
+    public async Task Should_wait_on_the_schedule_until_enough_corrections_are_waiting()
+    {
+        var model = PipelineService.BacklogScheduledModel;
+        await pipeline.RegisterAsync(model);
+        var early = Enumerable.Range(100, PipelineService.BacklogMinimum - 1).Select(i => pipeline.Report(model, i)).ToList();
+        foreach (var report in early)
+        {
+            await pipeline.Bus.Publish(report);
+        }
+        var earlyIds = early.Select(r => r.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => earlyIds.Contains(r.ReportId)
+                && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)) == earlyIds.Count,
+            "the first corrections are applied or backlogged", 120);
+
+        // Three fires of the 3 s cron, each with one correction too few waiting.
+        await Task.Delay(TimeSpan.FromSeconds(9.5));
+        await using (var registry = pipeline.Registry())
+        {
+            Assert.False(await registry.Versions.AnyAsync(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain),
+                $"a scheduled retrain ran with {earlyIds.Count} corrections waiting, below the schedule's minimum of {PipelineService.BacklogMinimum}");
+        }
+
+        var last = pipeline.Report(model, 100 + earlyIds.Count);
+        await pipeline.Bus.Publish(last);
+        var ids = earlyIds.Append(last.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId)
+                && db.Versions.Any(v => v.Id == r.FoldedVersionId && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Accepted)) == ids.Count,
+            "once the minimum is reached, a scheduled retrain folds all of them in", 120);
+    }
+
+    [Fact]
+    public async Task Should_not_retry_a_rejected_retrain_on_the_schedule_until_a_new_correction_arrives()
+    {
+        // Every candidate of this model fails the strict gate: the edit sends the report to the backlog, and the
+        // scheduled retrain that folds it in is rejected. Training is seeded, so each later fire would train the same
+        // version and be rejected again.
+        var model = PipelineService.StrictScheduledModel;
+        await pipeline.RegisterAsync(model);
+        await pipeline.Bus.Publish(pipeline.Report(model, 120));
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Rejected),
+            "a scheduled retrain is rejected", 120);
+
+        // Four more fires of the 3 s cron with nothing new to fold.
+        await Task.Delay(TimeSpan.FromSeconds(12.5));
+        await using (var registry = pipeline.Registry())
+        {
+            var retrains = await registry.Versions.Where(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain).Select(v => v.Number).ToListAsync();
+            Assert.True(retrains.Count == 1, $"the schedule retrained the same corrections again after a rejection: versions {string.Join(", ", retrains)}");
+        }
+
+        // An operator may still ask (after changing the gate or the options, say).
+        await using var scope = pipeline.Services.CreateAsyncScope();
+        var byHand = await scope.ServiceProvider.GetRequiredService<ComputeGate>().RunAsync(
+            () => scope.ServiceProvider.GetRequiredService<RetrainingRun>().RunAsync(model, "operator", null, CancellationToken.None), CancellationToken.None);
+        Assert.NotNull(byHand.Version);
+    }
 }

@@ -27,7 +27,15 @@ namespace Corrections.Pipeline.Retraining;
 public sealed class RetrainingRun(
     RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, TimeProvider clock, PipelineMetrics metrics, ILogger<RetrainingRun> log)
 {
-    public async Task<RetrainOutcome> RunAsync(string modelName, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    public Task<RetrainOutcome> RunAsync(string modelName, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
+        RunAsync(modelName, actor, scheduled: null, progress, cancellation);
+
+    /// <summary>
+    /// The same for a scheduled run: it trains only when the corrections waiting meet <paramref name="scheduled"/>
+    /// (null: a run by hand, which trains on whatever waits); otherwise no version, and the outcome's note says why.
+    /// Decided under the retraining lock, so two fires never both pass on one backlog.
+    /// </summary>
+    public async Task<RetrainOutcome> RunAsync(string modelName, string actor, ScheduledCondition? scheduled, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var model = await db.ModelAsync(modelName, cancellation) ?? throw new InvalidOperationException($"No model named '{modelName}'.");
         if (!await ChainLock.TryAcquireRetrainingAsync(db, model.Id, cancellation))
@@ -36,7 +44,7 @@ public sealed class RetrainingRun(
         }
         try
         {
-            return await RunLockedAsync(model, actor, progress, cancellation);
+            return await RunLockedAsync(model, actor, scheduled, progress, cancellation);
         }
         finally
         {
@@ -76,7 +84,7 @@ public sealed class RetrainingRun(
                 && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)));
     }
 
-    private async Task<RetrainOutcome> RunLockedAsync(RegisteredModel model, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    private async Task<RetrainOutcome> RunLockedAsync(RegisteredModel model, string actor, ScheduledCondition? scheduled, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var settings = options.Value;
         var modelName = model.Name;
@@ -85,11 +93,15 @@ public sealed class RetrainingRun(
         var start = await StartAsync(production, cancellation);
         var corrections = await Unfolded(model)
             .OrderBy(r => r.ReceivedAt)
-            .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel })
+            .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel, r.FoldedVersionId })
             .ToListAsync(cancellation);
         if (corrections.Count == 0)
         {
             return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, "nothing to fold: no applied or backlogged correction since the last retrain");
+        }
+        if (scheduled?.Refusal(corrections.Count, corrections.Count(c => c.FoldedVersionId is null)) is { } refusal)
+        {
+            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, refusal);
         }
 
         var timer = Stopwatch.StartNew();

@@ -21,12 +21,13 @@ public sealed class RetrainingJob(
         var model = context.MergedJobDataMap.GetString(RetrainingJobs.ModelKey) ?? throw new JobExecutionException("Retraining job without a model name.");
         // A run asked for by hand carries who asked; a cron fire does not.
         var requestedBy = context.MergedJobDataMap.GetString(RetrainingJobs.RequestedByKey);
-        var actor = requestedBy is { Length: > 0 }
+        var byHand = requestedBy is { Length: > 0 };
+        var actor = byHand
             ? $"{requestedBy} via scheduler:{options.Value.ResolvedWorkerName}"
             : $"scheduler:{options.Value.ResolvedWorkerName}";
         // A run asked for by hand runs however long it waited; a late cron fire is a missed one.
         var threshold = TimeSpan.FromSeconds(retraining.Value.MisfireThresholdSeconds);
-        if (requestedBy is not { Length: > 0 } && RetrainingJobs.IsMissed(context.ScheduledFireTimeUtc, context.FireTimeUtc, threshold))
+        if (!byHand && RetrainingJobs.IsMissed(context.ScheduledFireTimeUtc, context.FireTimeUtc, threshold))
         {
             log.LogWarning("Retraining of {Model}: the fire scheduled for {Scheduled:O} started at {Fired:O}, later than the misfire threshold ({Threshold} s); skipped, the cron's next fire runs",
                 model, context.ScheduledFireTimeUtc, context.FireTimeUtc, threshold.TotalSeconds);
@@ -38,7 +39,7 @@ public sealed class RetrainingJob(
         try
         {
             var outcome = await gate.RunAsync(
-                () => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)], null, cancellationToken),
+                () => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)], byHand ? null : Schedule(context), null, cancellationToken),
                 cancellationToken);
             if (outcome.Version is null)
             {
@@ -55,4 +56,10 @@ public sealed class RetrainingJob(
             log.LogWarning("Retraining of {Model} ({Actor}) skipped: {Reason}", model, actor, e.Message);
         }
     }
+
+    /// <summary>What a cron fire needs before it trains, with its schedule's minimum (trigger data).</summary>
+    private static ScheduledCondition Schedule(IJobExecutionContext context) =>
+        new(context.MergedJobDataMap.TryGetValue(RetrainingJobs.MinCorrectionsKey, out var value) && value is not null
+            ? Math.Max(1, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture))
+            : 1);
 }

@@ -16,6 +16,9 @@ public static class RetrainingJobs
     /// <summary>Trigger data: who asked for a run by hand, written into the retrain version's <c>created_by</c>.</summary>
     public const string RequestedByKey = "requested-by";
 
+    /// <summary>Trigger data of a cron trigger: its schedule's <see cref="RetrainingSchedule.MinCorrections"/>.</summary>
+    public const string MinCorrectionsKey = "min-corrections";
+
     /// <summary>What a run that <see cref="IsMissed"/> dropped leaves as its job result, for listeners and tests.</summary>
     public const string SkippedAsMissed = "skipped: missed";
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Corrections.Pipeline.Retraining;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,11 @@ public static class SchedulingServiceCollectionExtensions
         var schedules = configuration.GetSection($"{RetrainingOptions.Section}:Schedules").Get<List<RetrainingSchedule>>() ?? [];
         foreach (var schedule in schedules)
         {
+            var problems = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(schedule, new ValidationContext(schedule), problems, validateAllProperties: true))
+            {
+                throw new InvalidOperationException($"Retraining:Schedules: the entry for model '{schedule.Model}' is invalid: {string.Join("; ", problems.Select(p => p.ErrorMessage))}");
+            }
             if (!CronExpression.TryParse(schedule.Cron, CronFormat.Quartz, out _))
             {
                 throw new InvalidOperationException($"Retraining:Schedules: '{schedule.Cron}' for model '{schedule.Model}' is not a Quartz cron expression (seconds first, e.g. '0 0 3 * * ?').");
@@ -35,6 +41,7 @@ public static class SchedulingServiceCollectionExtensions
                 quartz.AddTrigger(t => t
                     .ForJob(job)
                     .WithIdentity(RetrainingJobs.CronKey(schedule.Model))
+                    .UsingJobData(RetrainingJobs.MinCorrectionsKey, schedule.MinCorrections)
                     .WithSchedule(CronScheduleBuilder.Create(schedule.Cron).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
             }
         });

@@ -35,6 +35,9 @@ public sealed class PipelineService : IAsyncLifetime
     /// <summary>A second model held to the strict set, for the test of retries after a rejection.</summary>
     public const string StrictRetryModel = "gate-strict-retry";
 
+    /// <summary>A third, retrained on the cron: every retrain of it is rejected.</summary>
+    public const string StrictScheduledModel = "gate-strict-scheduled";
+
     /// <summary>Drawdown limit (vs parent) on the loose validation set every other model is checked against.</summary>
     /// <remarks>
     /// Loose, because the test base model is trained for seconds, not minutes; the strict set and the benchmark show the
@@ -46,6 +49,11 @@ public sealed class PipelineService : IAsyncLifetime
 
     /// <summary>The model both hosts' clustered Quartz scheduler retrains every 3 seconds.</summary>
     public const string ScheduledModel = "flow-scheduled";
+
+    /// <summary>Retrained on the same cron, but only once <see cref="BacklogMinimum"/> corrections wait.</summary>
+    public const string BacklogScheduledModel = "flow-scheduled-backlog";
+
+    public const int BacklogMinimum = 2;
 
     private readonly RabbitMqService _rabbit = new();
     private readonly PostgresService _postgres = new();
@@ -164,11 +172,17 @@ public sealed class PipelineService : IAsyncLifetime
             ["Validation:Sets:1:MaxErrorRate"] = "0",
             ["Validation:Sets:1:Models:0"] = StrictModel,
             ["Validation:Sets:1:Models:1"] = StrictRetryModel,
+            ["Validation:Sets:1:Models:2"] = StrictScheduledModel,
             ["Retraining:TrainLimit"] = "3000",
             ["Retraining:Oversample"] = "50",
             ["Retraining:BatchSize"] = "64",
             ["Retraining:Schedules:0:Model"] = ScheduledModel,
             ["Retraining:Schedules:0:Cron"] = "0/3 * * * * ?",
+            ["Retraining:Schedules:1:Model"] = BacklogScheduledModel,
+            ["Retraining:Schedules:1:Cron"] = "0/3 * * * * ?",
+            ["Retraining:Schedules:1:MinCorrections"] = $"{BacklogMinimum}",
+            ["Retraining:Schedules:2:Model"] = StrictScheduledModel,
+            ["Retraining:Schedules:2:Cron"] = "0/3 * * * * ?",
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);

@@ -1,0 +1,22 @@
+namespace Corrections.Pipeline.Retraining;
+
+/// <summary>
+/// What a scheduled retraining run needs before it trains; a run asked for by hand needs only something to fold.
+/// <list type="bullet">
+/// <item>At least <see cref="MinCorrections"/> corrections wait to be folded in: with a frequent cron, "retrain once the
+/// backlog reaches N".</item>
+/// <item>At least one of them was never in a retrain yet. Training is seeded, so a retrain on the same start and the
+/// same corrections as a rejected one would only be rejected again, on every fire of the cron; it waits for a new
+/// correction (or an operator) instead.</item>
+/// </list>
+/// </summary>
+public sealed record ScheduledCondition(int MinCorrections)
+{
+    /// <summary>Why a scheduled run would not train on these corrections, or null when it would.</summary>
+    /// <param name="waiting">Corrections not folded into an accepted retrain.</param>
+    /// <param name="neverTried">Those among them that no retrain (rejected or pending) has folded in.</param>
+    public string? Refusal(int waiting, int neverTried) =>
+        waiting < MinCorrections ? $"not yet: {waiting} corrections to fold, fewer than the schedule's minimum of {MinCorrections}"
+        : neverTried == 0 ? $"not again: all {waiting} corrections were in a retrain the gate rejected, and none arrived since; a run by hand (corrections retrain) still goes"
+        : null;
+}

@@ -1,0 +1,21 @@
+using Corrections.Pipeline.Retraining;
+
+namespace Corrections.Pipeline.Tests;
+
+public class When_a_scheduled_retrain_decides_whether_to_train
+{
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(200, 200, 1)]
+    [InlineData(200, 250, 50)]
+    public void Should_train_with_enough_corrections_and_one_never_tried(int minimum, int waiting, int neverTried) =>
+        Assert.Null(new ScheduledCondition(minimum).Refusal(waiting, neverTried));
+
+    [Fact]
+    public void Should_wait_below_the_minimum() =>
+        Assert.StartsWith("not yet: 199 corrections", new ScheduledCondition(200).Refusal(199, 199));
+
+    [Fact]
+    public void Should_not_train_again_on_corrections_a_rejected_retrain_already_had() =>
+        Assert.StartsWith("not again", new ScheduledCondition(1).Refusal(30, 0));
+}
