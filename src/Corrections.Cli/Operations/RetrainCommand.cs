@@ -37,6 +37,14 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         [Description("Retrain in this process instead of on a worker node's scheduler (shows training progress)")]
         public bool Here { get; init; }
 
+        [CommandOption("--scheduled")]
+        [Description("Trigger nothing: wait for a retrain the model's schedule runs (e.g. once Retraining:Schedules' MinCorrections wait), then compare")]
+        public bool Scheduled { get; init; }
+
+        [CommandOption("--since <TIME>")]
+        [Description("With --scheduled: take the first scheduled retrain registered at or after this time (ISO 8601; default: now)")]
+        public DateTimeOffset? Since { get; init; }
+
         [CommandOption("--timeout <SECONDS>")]
         [Description("How long to wait for the run, and then for the gate's verdict")]
         [DefaultValue(1800)]
@@ -71,6 +79,11 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         double StartFullErrorPct, double ProductionFullErrorPct, double? RetrainedFullErrorPct, double? BaselineFullErrorPct,
         double ProductionHeldPct, double? RetrainedHeldPct, int AppliedBefore, double RetrainedAppliedHeldPct, string? Baseline, string? Note);
 
+    public override ValidationResult Validate(CommandContext context, Settings settings) =>
+        settings.Scheduled && settings.Here ? ValidationResult.Error("--scheduled waits for a worker's scheduled run; --here runs one in this process: choose one.")
+        : settings.Since is not null && !settings.Scheduled ? ValidationResult.Error("--since goes with --scheduled.")
+        : base.Validate(context, settings);
+
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         await using var connection = await ServiceConnection.OpenAsync(withBus: settings.Here, cancellation, withRetrainingTrigger: !settings.Here);
@@ -97,7 +110,9 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
             table.AddRow("baseline", Path.GetFileName(baseline), $"{result.BaselineErrorPct:F2} %", $"{result.BaselineFullErrorPct:F2} %", "");
         }
         AnsiConsole.Write(table);
-        var took = settings.Here ? $"{result.TrainSeconds:F0} s of training" : $"{result.TrainSeconds:F0} s from the trigger to the registered version";
+        var took = settings.Here ? $"{result.TrainSeconds:F0} s of training"
+            : settings.Scheduled ? $"{result.TrainSeconds:F0} s from {settings.Since?.ToString("u") ?? "the command's start"} to the registered version"
+            : $"{result.TrainSeconds:F0} s from the trigger to the registered version";
         AnsiConsole.MarkupLineInterpolated($"{result.Corrections} corrections folded in, {took}. {result.Reason ?? ""} {result.Note ?? ""}");
         return 0;
     }
@@ -125,17 +140,33 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var modelId = await db.ModelIdAsync(settings.Model, cancellation);
         var unfolded = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().UnfoldedCountAsync(settings.Model, cancellation);
-        if (unfolded == 0)
+        if (unfolded == 0 && !settings.Scheduled)
         {
             throw new OperatorError($"Nothing to fold into '{settings.Model}': no applied or backlogged correction since the last retrain.");
         }
-        var asked = DateTimeOffset.UtcNow;
-        var id = await scope.ServiceProvider.GetRequiredService<RetrainingTrigger>().TriggerAsync(settings.Model, Actors.Resolve(settings.Actor), cancellation);
-        if (!settings.Json)
+        var asked = settings.Since ?? DateTimeOffset.UtcNow;
+        // The version this command waits for: the one its own trigger's run registers, or the first a cron fire does.
+        IQueryable<ModelVersion> Awaited(IQueryable<ModelVersion> versions, string byTrigger) => settings.Scheduled
+            ? versions.Where(v => v.CreatedBy.StartsWith("scheduler:") && v.CreatedAt >= asked).OrderBy(v => v.Number)
+            : versions.Where(v => v.CreatedBy.Contains(byTrigger));
+        string mark, waitedFor;
+        if (settings.Scheduled)
         {
-            AnsiConsole.MarkupLineInterpolated($"Asked the scheduler for a retraining run of [bold]{settings.Model}[/] (trigger {id}, {unfolded} corrections to fold); a worker node runs it.");
+            (mark, waitedFor) = ("", "the model's schedule");
+            if (!settings.Json)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Waiting for a scheduled retrain of [bold]{settings.Model}[/] registered since {asked:u} ({unfolded} corrections wait now).");
+            }
         }
-        var mark = $"(trigger {id})";
+        else
+        {
+            var id = await scope.ServiceProvider.GetRequiredService<RetrainingTrigger>().TriggerAsync(settings.Model, Actors.Resolve(settings.Actor), cancellation);
+            (mark, waitedFor) = ($"(trigger {id})", $"trigger {id}");
+            if (!settings.Json)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Asked the scheduler for a retraining run of [bold]{settings.Model}[/] (trigger {id}, {unfolded} corrections to fold); a worker node runs it.");
+            }
+        }
         var deadline = DateTime.UtcNow.AddSeconds(settings.Timeout);
         ModelVersion? version = null;
         async Task Poll(Action<TimeSpan> shown)
@@ -143,10 +174,10 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
             while (version is null)
             {
                 db.ChangeTracker.Clear();
-                version = await db.Versions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == modelId && v.Kind == VersionKind.Retrain && v.CreatedBy.Contains(mark), cancellation);
+                version = await Awaited(db.Versions.AsNoTracking().Where(v => v.ModelId == modelId && v.Kind == VersionKind.Retrain), mark).FirstOrDefaultAsync(cancellation);
                 if (version is null && DateTime.UtcNow > deadline)
                 {
-                    throw new OperatorError($"No worker ran trigger {id} within {settings.Timeout} s. Is a `corrections-worker` running on this registry? Its log says why a run was skipped.");
+                    throw new OperatorError($"No worker ran {waitedFor} within {settings.Timeout} s. Is a `corrections-worker` running on this registry? Its log says why a run was skipped.");
                 }
                 shown(DateTimeOffset.UtcNow - asked);
                 await Task.Delay(version is null ? 1000 : 0, cancellation);
