@@ -62,6 +62,39 @@ public sealed class ComputeGate : IDisposable
         }
     }
 
+    /// <summary>
+    /// Holds the gate across awaits, for work that mixes database steps and tensor steps and must not let another
+    /// workload in between; run the tensor steps through <see cref="Hold.Run{T}(Func{T})"/>. Take it before any
+    /// Postgres chain lock, never while holding one: a retraining run holds the gate for minutes and then takes the
+    /// chain lock to register its version, so a holder of the chain lock waiting for the gate would deadlock with it.
+    /// </summary>
+    public async Task<Hold> HoldAsync(CancellationToken cancellation)
+    {
+        await _gate.WaitAsync(cancellation);
+        return new Hold(this);
+    }
+
+    /// <summary>The gate, held until disposed.</summary>
+    public sealed class Hold(ComputeGate gate) : IDisposable
+    {
+        private int _released;
+
+        /// <summary>Runs a tensor step on the compute thread, inside this hold.</summary>
+        public Task<T> Run<T>(Func<T> work)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _released) != 0, this);
+            return gate.OnComputeThread(work);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate._gate.Release();
+            }
+        }
+    }
+
     private Task<T> OnComputeThread<T>(Func<T> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -230,4 +230,45 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
             () => scope.ServiceProvider.GetRequiredService<RetrainingRun>().RunAsync(model, "operator", null, CancellationToken.None), CancellationToken.None);
         Assert.NotNull(byHand.Version);
     }
+
+    [Fact]
+    public async Task Should_register_a_retrain_that_holds_the_compute_gate_while_an_edit_waits_for_it()
+    {
+        // A retraining run holds its worker's compute gate while it trains, then takes the model's chain lock to
+        // register its version. A report arriving meanwhile must wait for the gate without holding the chain lock:
+        // otherwise each waits for the other until the lock wait times out (seen in bench/backlog-fold.sh, after
+        // 2 minutes of training). Every worker's gate is busy here, so whichever takes the report waits.
+        const string model = "flow-retrain-lock-order";
+        var v1 = await pipeline.RegisterAsync(model);
+        var report = pipeline.Report(model, 130);
+        using var otherWorkers = new CompositeHold(await Task.WhenAll(pipeline.Workers.Skip(1)
+            .Select(w => w.GetRequiredService<ComputeGate>().HoldAsync(CancellationToken.None))));
+        var gate = pipeline.Workers[0].GetRequiredService<ComputeGate>();
+        var waited = await gate.RunAsync(async () =>
+        {
+            await pipeline.Bus.Publish(report);
+            // Time for a worker to take the report and reach its gate.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await using var db = pipeline.Registry();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '10s'");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await ChainLock.AcquireAsync(db, v1.ModelId, CancellationToken.None);
+            await transaction.CommitAsync();
+            return clock.Elapsed;
+        }, CancellationToken.None);
+        otherWorkers.Dispose();
+
+        Assert.True(waited < TimeSpan.FromSeconds(5), $"the chain lock took {waited.TotalSeconds:F1} s");
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId
+                && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)),
+            "the edit goes on once the gates are free", 60);
+    }
+
+    private sealed class CompositeHold(IEnumerable<IDisposable> holds) : IDisposable
+    {
+        private readonly List<IDisposable> _holds = [.. holds];
+
+        public void Dispose() => _holds.ForEach(h => h.Dispose());
+    }
 }

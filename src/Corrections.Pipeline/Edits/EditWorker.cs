@@ -47,6 +47,10 @@ public sealed class EditWorker(
         while (true)
         {
             await WaitUntilNoPendingAsync(model, announce, waiting, cancellation);
+            // The compute gate first, then the chain lock, never the other way round: a retraining run on this worker
+            // holds the gate for minutes and then takes the chain lock to register its version. An edit that held the
+            // chain lock while it waited for the gate deadlocked with it until the retrain's lock wait timed out.
+            using var compute = await gate.HoldAsync(cancellation);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
             await ChainLock.AcquireAsync(db, model.Id, cancellation);
             if (await db.PendingAsync(model.Id, cancellation) is not null)
@@ -55,12 +59,12 @@ public sealed class EditWorker(
                 await transaction.RollbackAsync(cancellation);
                 continue;
             }
-            var (outcome, built) = await EditLockedAsync(model, reportIds, cancellation);
+            var (outcome, built) = await EditLockedAsync(model, reportIds, compute, cancellation);
             await transaction.CommitAsync(cancellation);
             db.ChangeTracker.Clear();
             if (built is { } candidate)
             {
-                await gate.RunAsync(() => { cache.Put(candidate.VersionId, candidate.Model); return 0; }, CancellationToken.None);
+                await compute.Run(() => { cache.Put(candidate.VersionId, candidate.Model); return 0; });
             }
             return outcome;
         }
@@ -96,7 +100,7 @@ public sealed class EditWorker(
         return new CandidateCreated { Model = model.Name, Version = version.Number, ParentVersion = parent, ReportIds = reports, CreatedAt = version.CreatedAt };
     }
 
-    private async Task<(EditOutcome, BuiltCandidate?)> EditLockedAsync(RegisteredModel model, IReadOnlyCollection<Guid> reportIds, CancellationToken cancellation)
+    private async Task<(EditOutcome, BuiltCandidate?)> EditLockedAsync(RegisteredModel model, IReadOnlyCollection<Guid> reportIds, ComputeGate.Hold compute, CancellationToken cancellation)
     {
         var settings = options.Value;
         var timer = Stopwatch.StartNew();
@@ -124,7 +128,7 @@ public sealed class EditWorker(
         var rehearsed = await RehearsedAsync(head, spec, cancellation);
         var number = await db.NextNumberAsync(model.Id, cancellation);
         var readMs = timer.Elapsed.TotalMilliseconds;
-        var edit = await gate.RunAsync(() => EditAndStore(model.Name, number, head, spec, new Constraints(inputs, targets), rehearsed), cancellation);
+        var edit = await compute.Run(() => EditAndStore(model.Name, number, head, spec, new Constraints(inputs, targets), rehearsed));
         var editedMs = timer.Elapsed.TotalMilliseconds;
 
         var now = clock.GetUtcNow();

@@ -64,6 +64,9 @@ public sealed class PipelineService : IAsyncLifetime
     public string ConnectionString => _database!.ConnectionString;
     public IBus Bus => _hosts[0].Services.GetRequiredService<IBus>();
     public IServiceProvider Services => _hosts[0].Services;
+
+    /// <summary>Every worker host's services (both edit, validate and run the scheduler).</summary>
+    public IReadOnlyList<IServiceProvider> Workers => [.. _hosts.Select(h => h.Services)];
     public EditableModel BaseModel { get; private set; } = null!;
     public LabeledImages Test { get; private set; } = null!;
     public IReadOnlyDictionary<string, string?> RabbitSettings => _rabbit.Settings;
