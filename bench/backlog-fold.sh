@@ -25,10 +25,7 @@ source bench/pipeline-setup.sh
 since="$(date -u +%FT%T.%NZ)"
 scripts/corrections register -m "$model" -f "$base" --reason "backlog fold benchmark" >&2
 scripts/corrections replay -m "$model" -n "$count" --rate 0 --timeout 1800 --out "$stem-replay" >&2
-# The fair baseline, as in bench/retraining.sh: the same epoch from the same start on the training set alone.
-continued=".corrections/models/fashion-mnist-editable-3ep-continued.ctm"
-[[ -f "$continued" ]] || scripts/corrections train --init "$base" --epochs 1 --lr 1e-3 --batch-size 128 --crop-padding 2 --no-flip \
-  --train-max-steps 3 --seed 1 -o "$continued" --json >/dev/null
+train_baseline
 scripts/corrections retrain -m "$model" --scheduled --since "$since" --baseline "$continued" --out "$stem.json"
 grep -E "not yet|not again|Retraining of $model" .corrections/worker.log | sed -E 's/^[^ ]+ //' | tail -8 >"$stem-schedule.log" || true
 python3 - "$stem.json" <<'PY'

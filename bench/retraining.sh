@@ -17,12 +17,7 @@ source bench/pipeline-setup.sh
 model="bench-retrain-$(date -u +%H%M%S)"
 scripts/corrections register -m "$model" -f "$base" --reason "retraining benchmark" >&2
 scripts/corrections replay -m "$model" -n "$count" --rate "$rate" --out "$stem-replay" >&2
-# The fair baseline: the same epoch from the same start on the training set alone (RetrainingOptions defaults: 1 epoch,
-# lr 1e-3, batch 128, crop 2, no flip, 3 in-graph steps, seed 1), so the gain of training longer is not credited to
-# the corrections.
-continued=".corrections/models/fashion-mnist-editable-3ep-continued.ctm"
-[[ -f "$continued" ]] || scripts/corrections train --init "$base" --epochs 1 --lr 1e-3 --batch-size 128 --crop-padding 2 --no-flip \
-  --train-max-steps 3 --seed 1 -o "$continued" --json >/dev/null
+train_baseline
 scripts/corrections retrain -m "$model" --baseline "$continued" --out "$stem.json"
 python3 - "$stem.json" <<'PY'
 import json, sys
