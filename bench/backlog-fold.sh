@@ -28,11 +28,5 @@ scripts/corrections replay -m "$model" -n "$count" --rate 0 --timeout 1800 --out
 train_baseline
 scripts/corrections retrain -m "$model" --scheduled --since "$since" --baseline "$continued" --out "$stem.json"
 grep -E "not yet|not again|Retraining of $model" .corrections/worker.log | sed -E 's/^[^ ]+ //' | tail -8 >"$stem-schedule.log" || true
-python3 - "$stem.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(f"v{r['version']} {r['verdict']}: {r['corrections']} corrections folded ({r['applied_before']} applied online before); held-out test[{r['held_out_from']}:] error: "
-      f"start {r['start_error_pct']:.2f} %, production before {r['production_error_pct']:.2f} %, retrained {r['retrained_error_pct']:.2f} %, "
-      f"baseline {r['baseline_error_pct']:.2f} %; corrections holding: production {r['production_held_pct']:.1f} %, retrained {r['retrained_held_pct']:.1f} %")
-PY
+python3 bench/retrain-summary.py "$stem.json"
 git rev-parse --short HEAD >"$stem.commit" 2>/dev/null || true

@@ -19,11 +19,5 @@ scripts/corrections register -m "$model" -f "$base" --reason "retraining benchma
 scripts/corrections replay -m "$model" -n "$count" --rate "$rate" --out "$stem-replay" >&2
 train_baseline
 scripts/corrections retrain -m "$model" --baseline "$continued" --out "$stem.json"
-python3 - "$stem.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(f"held-out test[{r['held_out_from']}:] error: start {r['start_error_pct']:.2f} %, production before {r['production_error_pct']:.2f} %, "
-      f"retrained {r['retrained_error_pct']:.2f} %, the same epoch without corrections {r['baseline_error_pct']:.2f} %; "
-      f"retrained vs start {r['retrained_error_pct'] - r['start_error_pct']:+.2f} pp, vs that baseline {r['retrained_error_pct'] - r['baseline_error_pct']:+.2f} pp")
-PY
+python3 bench/retrain-summary.py "$stem.json"
 git rev-parse --short HEAD >"$stem.commit" 2>/dev/null || true
