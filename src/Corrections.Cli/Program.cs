@@ -24,6 +24,7 @@ app.Configure(config =>
     config.AddCommand<LineageCommand>("lineage").WithDescription("Trace a version back to its trained ancestor, with every report it carries");
     config.AddCommand<HistoryCommand>("history").WithDescription("Reports received, filtered by model, time and status");
     config.AddCommand<ReplayCommand>("replay").WithDescription("Publish reports for test images production gets wrong, follow them live, report latency and versions");
+    config.AddCommand<SchedulesCommand>("schedules").WithDescription("The cluster's retraining schedules: last and next fire, and whether the next would train");
     config.AddCommand<RetrainCommand>("retrain").WithDescription("Fold corrections back in now (Editable Training on data + corrections), gate the result, compare");
     config.AddCommand<PromoteCommand>("promote").WithDescription("Point production at an accepted version (with a reason)");
     config.AddCommand<RollbackCommand>("rollback").WithDescription("Point production back at an older accepted version (with a reason)");

@@ -195,6 +195,12 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
             Assert.False(await registry.Versions.AnyAsync(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain),
                 $"a scheduled retrain ran with {earlyIds.Count} corrections waiting, below the schedule's minimum of {PipelineService.BacklogMinimum}");
         }
+        // What `corrections schedules` shows an operator meanwhile, from the cluster's store.
+        var schedule = await ScheduleAsync(model);
+        Assert.Equal(("0/3 * * * * ?", PipelineService.BacklogMinimum, earlyIds.Count, earlyIds.Count), (schedule.Cron, schedule.MinCorrections, schedule.Waiting, schedule.NeverTried));
+        Assert.StartsWith("not yet", schedule.NextFireWould);
+        Assert.InRange(schedule.NextFire!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(3));
+        Assert.NotNull(schedule.PreviousFire);
 
         var last = pipeline.Report(model, 100 + earlyIds.Count);
         await pipeline.Bus.Publish(last);
@@ -223,6 +229,7 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
             var retrains = await registry.Versions.Where(v => v.Model!.Name == model && v.Kind == VersionKind.Retrain).Select(v => v.Number).ToListAsync();
             Assert.True(retrains.Count == 1, $"the schedule retrained the same corrections again after a rejection: versions {string.Join(", ", retrains)}");
         }
+        Assert.StartsWith("not again", (await ScheduleAsync(model)).NextFireWould);
 
         // An operator may still ask (after changing the gate or the options, say).
         await using var scope = pipeline.Services.CreateAsyncScope();
@@ -263,6 +270,13 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId
                 && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)),
             "the edit goes on once the gates are free", 60);
+    }
+
+    private async Task<ScheduledRetraining> ScheduleAsync(string model)
+    {
+        await using var scope = pipeline.Services.CreateAsyncScope();
+        var schedules = await scope.ServiceProvider.GetRequiredService<RetrainingSchedules>().ListAsync(CancellationToken.None);
+        return Assert.Single(schedules, s => s.Model == model);
     }
 
     private sealed class CompositeHold(IEnumerable<IDisposable> holds) : IDisposable

@@ -76,6 +76,19 @@ public sealed class RetrainingRun(
     public async Task<int> UnfoldedCountAsync(string modelName, CancellationToken cancellation) =>
         await db.ModelAsync(modelName, cancellation) is { } model ? await Unfolded(model).CountAsync(cancellation) : 0;
 
+    /// <summary>Corrections waiting to be folded in, and how many of them no rejected retrain had: what a scheduled run decides on.</summary>
+    public async Task<(int Waiting, int NeverTried)> WaitingAsync(string modelName, CancellationToken cancellation)
+    {
+        if (await db.ModelAsync(modelName, cancellation) is not { } model)
+        {
+            return (0, 0);
+        }
+        var counts = await Unfolded(model).GroupBy(_ => 1)
+            .Select(g => new { Waiting = g.Count(), NeverTried = g.Count(r => r.FoldedVersionId == null) })
+            .SingleOrDefaultAsync(cancellation);
+        return (counts?.Waiting ?? 0, counts?.NeverTried ?? 0);
+    }
+
     private IQueryable<Report> Unfolded(RegisteredModel model)
     {
         var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);

@@ -45,17 +45,18 @@ public static class SchedulingServiceCollectionExtensions
                     .WithSchedule(CronScheduleBuilder.Create(schedule.Cron).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
             }
         });
-        return services;
+        return services.AddScoped<RetrainingSchedules>();
     }
 
     /// <summary>
-    /// What <c>corrections retrain</c> needs to ask the scheduler cluster for a run (<see cref="RetrainingTrigger"/>):
+    /// What <c>corrections retrain</c> needs to ask the scheduler cluster for a run (<see cref="RetrainingTrigger"/>), and
+    /// <c>corrections schedules</c> to read its schedules (<see cref="RetrainingSchedules"/>):
     /// the same Quartz store, with a scheduler that is never started, so this process runs no jobs.
     /// </summary>
     public static IServiceCollection AddRetrainingTrigger(this IServiceCollection services, string connectionString)
     {
         services.AddQuartz(quartz => UseRetrainingStore(quartz, connectionString, misfireThreshold: null));
-        return services.AddSingleton<RetrainingTrigger>();
+        return services.AddSingleton<RetrainingTrigger>().AddScoped<RetrainingSchedules>();
     }
 
     private static void UseRetrainingStore(IQuartzBuilder quartz, string connectionString, TimeSpan? misfireThreshold)
