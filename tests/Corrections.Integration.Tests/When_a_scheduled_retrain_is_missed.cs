@@ -98,16 +98,50 @@ public class When_a_scheduled_retrain_is_missed(ITestOutputHelper output) : IAsy
             $"a run was scheduled at {f.Scheduled:HH:mm:ss.fffffff}, off the cron's beat: a missed fire was made up at once"));
     }
 
-    private IHost BuildHost(FireRecorder fires)
+    [Fact]
+    public async Task Should_remove_a_schedule_the_configuration_no_longer_lists()
+    {
+        const string dropped = "misfire-probe-dropped";
+        var fires = new FireRecorder();
+        using (var first = BuildHost(fires, Model, dropped))
+        {
+            await first.StartAsync();
+            Assert.Contains(RetrainingJobs.CronKey(dropped), await CronTriggersAsync(first));
+            await first.StopAsync();
+        }
+
+        using var second = BuildHost(fires, Model);
+        await second.StartAsync();
+        var triggers = await CronTriggersAsync(second);
+        var scheduler = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var jobKept = await scheduler.GetJobDetail(RetrainingJobs.Key(dropped)) is not null;
+        await second.StopAsync();
+
+        Assert.Contains(RetrainingJobs.CronKey(Model), triggers);
+        Assert.DoesNotContain(RetrainingJobs.CronKey(dropped), triggers);
+        Assert.True(jobKept, "the dropped model's job went too: a run by hand needs it");
+    }
+
+    private static async Task<IReadOnlyCollection<TriggerKey>> CronTriggersAsync(IHost host)
+    {
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        return await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(RetrainingJobs.Group));
+    }
+
+    private IHost BuildHost(FireRecorder fires, params string[] models)
     {
         var settings = new Dictionary<string, string?>(_rabbit.Settings)
         {
             ["Postgres:ConnectionString"] = _database!.ConnectionString,
             ["Pipeline:ModelStoreRoot"] = _store.Path,
             ["Retraining:MisfireThresholdSeconds"] = "1",
-            ["Retraining:Schedules:0:Model"] = Model,
-            ["Retraining:Schedules:0:Cron"] = $"0/{PeriodSeconds} * * * * ?",
         };
+        var scheduled = models.Length == 0 ? [Model] : models;
+        for (var i = 0; i < scheduled.Length; i++)
+        {
+            settings[$"Retraining:Schedules:{i}:Model"] = scheduled[i];
+            settings[$"Retraining:Schedules:{i}:Cron"] = $"0/{PeriodSeconds} * * * * ?";
+        }
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -33,10 +33,18 @@ public sealed class SchedulesCommand : AsyncCommand<OperationSettings>
         foreach (var s in schedules)
         {
             table.AddRow(Markup.Escape(s.Model), Markup.Escape(s.Cron), $"{s.MinCorrections}", $"{s.Waiting}", $"{s.NeverTried}",
-                s.PreviousFire is { } last ? $"{last.ToLocalTime():MM-dd HH:mm:ss}" : "", s.NextFire is { } next ? $"{next.ToLocalTime():MM-dd HH:mm:ss}" : "",
+                s.PreviousFire is { } last ? $"{last.ToLocalTime():MM-dd HH:mm:ss}" : "", NextFire(s.NextFire),
                 Markup.Escape(s.NextFireWould));
         }
         AnsiConsole.Write(table);
         return 0;
     }
+
+    /// <summary>A next fire in the past means no worker node has run the scheduler since (they are all down).</summary>
+    private static string NextFire(DateTimeOffset? next) => next switch
+    {
+        null => "",
+        { } due when due < DateTimeOffset.UtcNow.AddSeconds(-5) => $"[yellow]{due.ToLocalTime():MM-dd HH:mm:ss} overdue: is a worker running?[/]",
+        { } due => $"{due.ToLocalTime():MM-dd HH:mm:ss}",
+    };
 }

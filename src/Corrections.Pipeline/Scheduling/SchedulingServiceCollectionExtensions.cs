@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Corrections.Pipeline.Retraining;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Corrections.Pipeline.Scheduling;
@@ -13,7 +14,8 @@ public static class SchedulingServiceCollectionExtensions
     /// database, prefix <c>qrtz_</c>), and one retraining job and cron trigger per <c>Retraining:Schedules</c> entry. A
     /// fire missed while every node was down (by more than <c>Retraining:MisfireThresholdSeconds</c>) is not made up
     /// (misfire policy: do nothing); the next one runs as planned.
-    /// The host also needs <c>AddQuartzHostedService</c> on its builder.
+    /// Cron triggers of schedules the configuration no longer lists are removed at start (<see cref="RetrainingScheduleCleanup"/>).
+    /// The host also needs <c>AddQuartzHostedService</c> on its builder, after this call.
     /// </summary>
     public static IServiceCollection AddRetrainingScheduler(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
@@ -45,6 +47,10 @@ public static class SchedulingServiceCollectionExtensions
                     .WithSchedule(CronScheduleBuilder.Create(schedule.Cron).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
             }
         });
+        IReadOnlySet<string> configured = schedules.Select(s => s.Model).ToHashSet(StringComparer.Ordinal);
+        // Registered before the host's Quartz service, so stale schedules are gone before the scheduler starts.
+        services.AddHostedService(provider => new RetrainingScheduleCleanup(
+            provider.GetRequiredService<ISchedulerFactory>(), configured, provider.GetRequiredService<ILogger<RetrainingScheduleCleanup>>()));
         return services.AddScoped<RetrainingSchedules>();
     }
 
