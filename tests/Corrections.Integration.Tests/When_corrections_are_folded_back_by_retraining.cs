@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Corrections.Editing.Persistence;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline;
@@ -177,6 +179,24 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
     public async Task Should_wait_on_the_schedule_until_enough_corrections_are_waiting()
     {
         var model = PipelineService.BacklogScheduledModel;
+        var runs = new ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PipelineMetrics.MeterName && instrument.Name == "corrections.retraining.runs")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var all = tags.ToArray();
+            if (all.Any(t => t.Key == "model" && Equals(t.Value, model)))
+            {
+                runs.Enqueue($"{all.Single(t => t.Key == "trigger").Value}:{all.Single(t => t.Key == "outcome").Value}");
+            }
+        });
+        listener.Start();
         await pipeline.RegisterAsync(model);
         var early = Enumerable.Range(100, PipelineService.BacklogMinimum - 1).Select(i => pipeline.Report(model, i)).ToList();
         foreach (var report in early)
@@ -201,6 +221,8 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         Assert.StartsWith("not yet", schedule.NextFireWould);
         Assert.InRange(schedule.NextFire!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(3));
         Assert.NotNull(schedule.PreviousFire);
+        Assert.True(runs.Count(r => r == "cron:not-yet") >= 2, $"runs counted: {string.Join(", ", runs)}");
+        Assert.DoesNotContain("cron:trained", runs);
 
         var last = pipeline.Report(model, 100 + earlyIds.Count);
         await pipeline.Bus.Publish(last);
@@ -208,6 +230,7 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId)
                 && db.Versions.Any(v => v.Id == r.FoldedVersionId && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Accepted)) == ids.Count,
             "once the minimum is reached, a scheduled retrain folds all of them in", 120);
+        Assert.Contains("cron:trained", runs);
     }
 
     [Fact]

@@ -13,9 +13,9 @@ public class When_a_scheduled_retrain_decides_whether_to_train
 
     [Fact]
     public void Should_wait_below_the_minimum() =>
-        Assert.StartsWith("not yet: 199 corrections", new ScheduledCondition(200).Refusal(199, 199));
+        Assert.Equal((ScheduledCondition.NotYet, "not yet: 199 corrections to fold, fewer than the schedule's minimum of 200"), new ScheduledCondition(200).Refusal(199, 199));
 
     [Fact]
     public void Should_not_train_again_on_corrections_a_rejected_retrain_already_had() =>
-        Assert.StartsWith("not again", new ScheduledCondition(1).Refusal(30, 0));
+        Assert.Equal(ScheduledCondition.NotAgain, new ScheduledCondition(1).Refusal(30, 0)?.Code);
 }

@@ -16,6 +16,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _verdicts;
     private readonly Counter<long> _backlogged;
     private readonly Histogram<double> _retraining;
+    private readonly Counter<long> _retrainingRuns;
     private readonly Counter<long> _resilience;
     private volatile IReadOnlyDictionary<string, int> _backlog = new Dictionary<string, int>();
 
@@ -28,6 +29,8 @@ public sealed class PipelineMetrics
         _verdicts = meter.CreateCounter<long>("corrections.verdicts", description: "Gate verdicts by kind (edit, retrain) and result (promoted, rejected)");
         _backlogged = meter.CreateCounter<long>("corrections.backlogged", description: "Corrections sent to the retraining backlog, by cause");
         _retraining = meter.CreateHistogram<double>("corrections.retraining.duration", "s", "Retraining runs, training only");
+        _retrainingRuns = meter.CreateCounter<long>("corrections.retraining.runs",
+            description: "Runs of the retraining job, by model, trigger (cron, hand) and outcome (trained, nothing, not-yet, not-again, missed, refused: running elsewhere, no such model or no production version)");
         meter.CreateObservableGauge("corrections.backlog",
             () => _backlog.Select(b => new Measurement<int>(b.Value, new KeyValuePair<string, object?>("model", b.Key))),
             description: "Corrections waiting for retraining, per model (refreshed every 30 s)");
@@ -54,6 +57,10 @@ public sealed class PipelineMetrics
     }
 
     public void Retrained(double seconds) => _retraining.Record(seconds);
+
+    public void RetrainingRan(string model, bool byHand, string outcome) =>
+        _retrainingRuns.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("trigger", byHand ? "hand" : "cron"),
+            new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Backlog(IReadOnlyDictionary<string, int> perModel) => _backlog = perModel;
 

@@ -1,4 +1,10 @@
 namespace Corrections.Pipeline.Retraining;
 
-/// <summary>A retraining run: the pending version it registered (null when there was nothing to fold) and what went in.</summary>
-public sealed record RetrainOutcome(string Model, int? Version, int ParentVersion, int StartVersion, int Corrections, TimeSpan Duration, string? Note);
+/// <summary>
+/// A retraining run: the pending version it registered and what went in; or no version, with <see cref="Skipped"/>
+/// saying why (<see cref="NothingToFold"/>, or a <see cref="ScheduledCondition"/> code) and the note explaining it.
+/// </summary>
+public sealed record RetrainOutcome(string Model, int? Version, int ParentVersion, int StartVersion, int Corrections, TimeSpan Duration, string? Note, string? Skipped = null)
+{
+    public const string NothingToFold = "nothing";
+}

@@ -110,11 +110,11 @@ public sealed class RetrainingRun(
             .ToListAsync(cancellation);
         if (corrections.Count == 0)
         {
-            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, "nothing to fold: no applied or backlogged correction since the last retrain");
+            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, "nothing to fold: no applied or backlogged correction since the last retrain", RetrainOutcome.NothingToFold);
         }
         if (scheduled?.Refusal(corrections.Count, corrections.Count(c => c.FoldedVersionId is null)) is { } refusal)
         {
-            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, refusal);
+            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, refusal.Note, refusal.Code);
         }
 
         var timer = Stopwatch.StartNew();

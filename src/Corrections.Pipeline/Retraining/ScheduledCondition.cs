@@ -12,11 +12,14 @@ namespace Corrections.Pipeline.Retraining;
 /// </summary>
 public sealed record ScheduledCondition(int MinCorrections)
 {
-    /// <summary>Why a scheduled run would not train on these corrections, or null when it would.</summary>
+    public const string NotYet = "not-yet";
+    public const string NotAgain = "not-again";
+
+    /// <summary>Why a scheduled run would not train on these corrections (a code for metrics, and a note), or null when it would.</summary>
     /// <param name="waiting">Corrections not folded into an accepted retrain.</param>
     /// <param name="neverTried">Those among them that no rejected retrain had folded in.</param>
-    public string? Refusal(int waiting, int neverTried) =>
-        waiting < MinCorrections ? $"not yet: {waiting} corrections to fold, fewer than the schedule's minimum of {MinCorrections}"
-        : neverTried == 0 ? $"not again: all {waiting} corrections were in a retrain the gate rejected, and none arrived since; a run by hand (corrections retrain) still goes"
+    public (string Code, string Note)? Refusal(int waiting, int neverTried) =>
+        waiting < MinCorrections ? (NotYet, $"not yet: {waiting} corrections to fold, fewer than the schedule's minimum of {MinCorrections}")
+        : neverTried == 0 ? (NotAgain, $"not again: all {waiting} corrections were in a retrain the gate rejected, and none arrived since; a run by hand (corrections retrain) still goes")
         : null;
 }

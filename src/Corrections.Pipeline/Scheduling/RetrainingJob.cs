@@ -1,3 +1,4 @@
+using Corrections.Pipeline.Observability;
 using Corrections.Pipeline.Retraining;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,8 @@ namespace Corrections.Pipeline.Scheduling;
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class RetrainingJob(
-    IServiceScopeFactory scopes, ComputeGate gate, IBus bus, IOptions<PipelineOptions> options, IOptions<RetrainingOptions> retraining, ILogger<RetrainingJob> log) : IJob
+    IServiceScopeFactory scopes, ComputeGate gate, IBus bus, IOptions<PipelineOptions> options, IOptions<RetrainingOptions> retraining,
+    PipelineMetrics metrics, ILogger<RetrainingJob> log) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -32,6 +34,7 @@ public sealed class RetrainingJob(
             log.LogWarning("Retraining of {Model}: the fire scheduled for {Scheduled:O} started at {Fired:O}, later than the misfire threshold ({Threshold} s); skipped, the cron's next fire runs",
                 model, context.ScheduledFireTimeUtc, context.FireTimeUtc, threshold.TotalSeconds);
             context.Result = RetrainingJobs.SkippedAsMissed;
+            metrics.RetrainingRan(model, byHand, "missed");
             return;
         }
         await using var scope = scopes.CreateAsyncScope();
@@ -41,6 +44,7 @@ public sealed class RetrainingJob(
             var outcome = await gate.RunAsync(
                 () => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)], byHand ? null : Schedule(context), null, cancellationToken),
                 cancellationToken);
+            metrics.RetrainingRan(model, byHand, outcome.Version is null ? outcome.Skipped ?? RetrainOutcome.NothingToFold : "trained");
             if (outcome.Version is null)
             {
                 log.LogInformation("Retraining of {Model} ({Actor}): {Note}", model, actor, outcome.Note);
@@ -53,6 +57,7 @@ public sealed class RetrainingJob(
         catch (InvalidOperationException e)
         {
             // Already running elsewhere, or the model has no production version: nothing to retry until the next fire.
+            metrics.RetrainingRan(model, byHand, "refused");
             log.LogWarning("Retraining of {Model} ({Actor}) skipped: {Reason}", model, actor, e.Message);
         }
     }

@@ -29,7 +29,7 @@ public sealed class RetrainingSchedules(ISchedulerFactory schedulers, Retraining
                 : 1;
             var (waiting, neverTried) = await run.WaitingAsync(model, cancellation);
             var would = waiting == 0 ? "nothing to fold"
-                : new ScheduledCondition(minimum).Refusal(waiting, neverTried) ?? $"train on {waiting} corrections";
+                : new ScheduledCondition(minimum).Refusal(waiting, neverTried)?.Note ?? $"train on {waiting} corrections";
             schedules.Add(new ScheduledRetraining(model, trigger.CronExpressionString ?? "", minimum, trigger.PreviousFireTimeUtc, trigger.NextFireTimeUtc, waiting, neverTried, would));
         }
         return schedules;
