@@ -219,7 +219,8 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         var schedule = await ScheduleAsync(model);
         Assert.Equal(("0/3 * * * * ?", PipelineService.BacklogMinimum, earlyIds.Count, earlyIds.Count), (schedule.Cron, schedule.MinCorrections, schedule.Waiting, schedule.NeverTried));
         Assert.StartsWith("not yet", schedule.NextFireWould);
-        Assert.InRange(schedule.NextFire!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(3));
+        // The 3 s cron's next fire: ahead, or just due and not yet taken by a busy scheduler.
+        Assert.InRange(schedule.NextFire!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(3));
         Assert.NotNull(schedule.PreviousFire);
         Assert.True(runs.Count(r => r == "cron:not-yet") >= 2, $"runs counted: {string.Join(", ", runs)}");
         Assert.DoesNotContain("cron:trained", runs);

@@ -11,7 +11,9 @@ namespace Corrections.Pipeline.Scheduling;
 /// <summary>
 /// The scheduled retraining of one model (its name in the job data). Quartz keeps one instance of a job key running at
 /// a time across the cluster; the retraining lock in Postgres also keeps it apart from a run started by hand. Training
-/// runs inside the compute gate: edits on this worker wait, so production does not move under the retrain.
+/// runs inside the compute gate: edits on this worker wait, so production does not move under the retrain. The run
+/// still holds the gate when it takes the chain lock to register its version; that is safe only because edits take the
+/// gate before the chain lock (<see cref="ComputeGate.HoldAsync"/>).
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class RetrainingJob(
