@@ -18,4 +18,12 @@ public class When_a_scheduled_retrain_decides_whether_to_train
     [Fact]
     public void Should_not_train_again_on_corrections_a_rejected_retrain_already_had() =>
         Assert.Equal(ScheduledCondition.NotAgain, new ScheduledCondition(1).Refusal(30, 0)?.Code);
+
+    [Fact]
+    public void Should_have_nothing_to_do_when_nothing_waits_by_hand_or_on_schedule()
+    {
+        Assert.Equal(RetrainOutcome.NothingToFold, ScheduledCondition.Skip(null, 0, 0)?.Code);
+        Assert.Equal(RetrainOutcome.NothingToFold, ScheduledCondition.Skip(new ScheduledCondition(5), 0, 0)?.Code);
+        Assert.Null(ScheduledCondition.Skip(null, 3, 0));
+    }
 }

@@ -139,7 +139,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         await using var scope = connection.Scope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var modelId = await db.ModelIdAsync(settings.Model, cancellation);
-        var unfolded = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().UnfoldedCountAsync(settings.Model, cancellation);
+        var (unfolded, _) = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().WaitingAsync(settings.Model, cancellation);
         if (unfolded == 0 && !settings.Scheduled)
         {
             throw new OperatorError($"Nothing to fold into '{settings.Model}': no applied or backlogged correction since the last retrain.");

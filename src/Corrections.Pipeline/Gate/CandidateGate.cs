@@ -93,6 +93,8 @@ public sealed class CandidateGate(
         Record(version.Id, measured, figures, corrections.Count, now);
         var reason = reasons.Count == 0 ? null : string.Join("; ", reasons);
         var reports = await db.Reports.Where(r => r.VersionId == version.Id && r.Status == ReportStatus.Edited).ToListAsync(cancellation);
+        // A rejected edit of several reports sends each back for another try, alone, instead of to the backlog.
+        var retriedAlone = reason is not null && !isRetrain && reports.Count > 1;
         tracked.ValidatedAt = now;
         if (reason is null)
         {
@@ -110,7 +112,7 @@ public sealed class CandidateGate(
         {
             tracked.Status = VersionStatus.Rejected;
             tracked.StatusReason = reason;
-            if (!isRetrain && reports.Count > 1)
+            if (retriedAlone)
             {
                 // One report of several may have broken the candidate: each gets another try, alone (see EditWorker),
                 // and only a candidate of one that fails goes to the backlog.
@@ -126,7 +128,7 @@ public sealed class CandidateGate(
         await transaction.CommitAsync(cancellation);
         db.ChangeTracker.Clear();
         metrics.Validated(isRetrain ? "retrain" : "edit", reason is null, duration);
-        metrics.Backlogged("gate", reason is null || (!isRetrain && reports.Count > 1) ? 0 : reports.Count);
+        metrics.Backlogged("gate", reason is null || retriedAlone ? 0 : reports.Count);
         log.LogInformation("v{Version} of {Model} {Verdict} in {Ms:F0} ms: {Figures}{Reason}",
             number, modelName, reason is null ? "promoted" : "rejected", duration, Summary(figures), reason is null ? "" : $" — {reason}");
         return new GateVerdict(modelName, number, current?.Number, reason, figures, measured.CorrectionSuccess, duration);

@@ -72,11 +72,10 @@ public sealed class RetrainingRun(
         }
     }
 
-    /// <summary>How many corrections the next run would fold in: applied or backlogged, and in no pending or accepted retrain.</summary>
-    public async Task<int> UnfoldedCountAsync(string modelName, CancellationToken cancellation) =>
-        await db.ModelAsync(modelName, cancellation) is { } model ? await Unfolded(model).CountAsync(cancellation) : 0;
-
-    /// <summary>Corrections waiting to be folded in, and how many of them no rejected retrain had: what a scheduled run decides on.</summary>
+    /// <summary>
+    /// Corrections the next run would fold in (applied or backlogged, and in no pending or accepted retrain), and how
+    /// many of them no rejected retrain had: what a scheduled run decides on.
+    /// </summary>
     public async Task<(int Waiting, int NeverTried)> WaitingAsync(string modelName, CancellationToken cancellation)
     {
         if (await db.ModelAsync(modelName, cancellation) is not { } model)
@@ -108,13 +107,9 @@ public sealed class RetrainingRun(
             .OrderBy(r => r.ReceivedAt)
             .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel, r.FoldedVersionId })
             .ToListAsync(cancellation);
-        if (corrections.Count == 0)
+        if (ScheduledCondition.Skip(scheduled, corrections.Count, corrections.Count(c => c.FoldedVersionId is null)) is { } skip)
         {
-            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, "nothing to fold: no applied or backlogged correction since the last retrain", RetrainOutcome.NothingToFold);
-        }
-        if (scheduled?.Refusal(corrections.Count, corrections.Count(c => c.FoldedVersionId is null)) is { } refusal)
-        {
-            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, refusal.Note, refusal.Code);
+            return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, skip.Note, skip.Code);
         }
 
         var timer = Stopwatch.StartNew();

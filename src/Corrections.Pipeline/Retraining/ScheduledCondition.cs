@@ -22,4 +22,13 @@ public sealed record ScheduledCondition(int MinCorrections)
         waiting < MinCorrections ? (NotYet, $"not yet: {waiting} corrections to fold, fewer than the schedule's minimum of {MinCorrections}")
         : neverTried == 0 ? (NotAgain, $"not again: all {waiting} corrections were in a retrain the gate rejected, and none arrived since; a run by hand (corrections retrain) still goes")
         : null;
+
+    /// <summary>
+    /// Why a run would not train, or null when it would: nothing waits (any run), or a scheduled run's
+    /// <paramref name="scheduled"/> refuses (a run by hand passes null). The one decision the run and
+    /// <c>corrections schedules</c> both show.
+    /// </summary>
+    public static (string Code, string Note)? Skip(ScheduledCondition? scheduled, int waiting, int neverTried) =>
+        waiting == 0 ? (RetrainOutcome.NothingToFold, "nothing to fold: no applied or backlogged correction since the last retrain")
+        : scheduled?.Refusal(waiting, neverTried);
 }

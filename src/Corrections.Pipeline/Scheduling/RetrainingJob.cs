@@ -44,7 +44,7 @@ public sealed class RetrainingJob(
         try
         {
             var outcome = await gate.RunAsync(
-                () => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)], byHand ? null : Schedule(context), null, cancellationToken),
+                () => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)], byHand ? null : new ScheduledCondition(RetrainingJobs.MinCorrections(context.MergedJobDataMap)), null, cancellationToken),
                 cancellationToken);
             metrics.RetrainingRan(model, byHand, outcome.Version is null ? outcome.Skipped ?? RetrainOutcome.NothingToFold : "trained");
             if (outcome.Version is null)
@@ -63,10 +63,4 @@ public sealed class RetrainingJob(
             log.LogWarning("Retraining of {Model} ({Actor}) skipped: {Reason}", model, actor, e.Message);
         }
     }
-
-    /// <summary>What a cron fire needs before it trains, with its schedule's minimum (trigger data).</summary>
-    private static ScheduledCondition Schedule(IJobExecutionContext context) =>
-        new(context.MergedJobDataMap.TryGetValue(RetrainingJobs.MinCorrectionsKey, out var value) && value is not null
-            ? Math.Max(1, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture))
-            : 1);
 }

@@ -19,6 +19,12 @@ public static class RetrainingJobs
     /// <summary>Trigger data of a cron trigger: its schedule's <see cref="RetrainingSchedule.MinCorrections"/>.</summary>
     public const string MinCorrectionsKey = "min-corrections";
 
+    /// <summary>The minimum a cron trigger carries (<see cref="MinCorrectionsKey"/>); 1 when it carries none.</summary>
+    public static int MinCorrections(JobDataMap data) =>
+        data.TryGetValue(MinCorrectionsKey, out var value) && value is not null
+            ? Math.Max(1, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture))
+            : 1;
+
     /// <summary>What a run that <see cref="IsMissed"/> dropped leaves as its job result, for listeners and tests.</summary>
     public const string SkippedAsMissed = "skipped: missed";
 

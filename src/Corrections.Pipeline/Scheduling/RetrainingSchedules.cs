@@ -24,12 +24,9 @@ public sealed class RetrainingSchedules(ISchedulerFactory schedulers, Retraining
             {
                 continue;
             }
-            var minimum = trigger.JobDataMap.TryGetValue(RetrainingJobs.MinCorrectionsKey, out var value) && value is not null
-                ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
-                : 1;
+            var minimum = RetrainingJobs.MinCorrections(trigger.JobDataMap);
             var (waiting, neverTried) = await run.WaitingAsync(model, cancellation);
-            var would = waiting == 0 ? "nothing to fold"
-                : new ScheduledCondition(minimum).Refusal(waiting, neverTried)?.Note ?? $"train on {waiting} corrections";
+            var would = ScheduledCondition.Skip(new ScheduledCondition(minimum), waiting, neverTried)?.Note ?? $"train on {waiting} corrections";
             schedules.Add(new ScheduledRetraining(model, trigger.CronExpressionString ?? "", minimum, trigger.PreviousFireTimeUtc, trigger.NextFireTimeUtc, waiting, neverTried, would));
         }
         return schedules;
