@@ -43,6 +43,39 @@ public sealed class EditableModel(Network network, Normalization normalization, 
         return Network.Logits(x, batchSize, toStage: Subset.FirstStage);
     }
 
+    /// <summary>
+    /// Whether <see cref="Features"/> computed by <paramref name="trained"/> may stand in for this model's own: only when
+    /// both have the same editable subset and the same weights outside it, as an edit and the version it was built on
+    /// do (an edit changes the subset alone). A retrain changes every weight, so its features say nothing about its
+    /// parent's. Compares <see cref="FrozenFingerprint"/>s; memoise them per version where that matters.
+    /// </summary>
+    public bool SharesFeaturesWith(EditableModel trained) =>
+        SharesFeaturesWith(trained, FrozenFingerprint(), trained.FrozenFingerprint());
+
+    /// <inheritdoc cref="SharesFeaturesWith(EditableModel)"/>
+    public bool SharesFeaturesWith(EditableModel trained, FrozenFingerprint own, FrozenFingerprint theirs) =>
+        Subset.Spec == trained.Subset.Spec && Subset.FirstStage == trained.Subset.FirstStage && own == theirs;
+
+    /// <summary>
+    /// A digest of every tensor an edit never changes (parameters outside the subset, and buffers): equal for a version
+    /// and every edit built on it, different for anything trained.
+    /// </summary>
+    public FrozenFingerprint FrozenFingerprint()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var editable = Subset.ParameterIndices.ToHashSet();
+        var frozen = Network.Parameters.Where((_, i) => !editable.Contains(i)).Concat(Network.Buffers).ToList();
+        var (sum, squares) = (0.0, 0.0);
+        foreach (var t in frozen)
+        {
+            var values = t.to(ScalarType.Float64);
+            sum += values.sum().item<double>();
+            squares += values.square().sum().item<double>();
+        }
+        return new FrozenFingerprint(frozen.Count, sum, squares);
+    }
+
     /// <summary>Logits from cached <see cref="Features"/>, optionally with edited parameters θ̂ for the subset.</summary>
     public Tensor LogitsFromFeatures(Tensor features, EditResult? edit = null, int batchSize = 1000) =>
         Network.Logits(features, batchSize, edit is null ? null : WithEdit(edit), fromStage: Subset.FirstStage);

@@ -55,7 +55,7 @@ public sealed class PipelineOptions
     /// constraints, since an edit for one input can otherwise undo the fix for another. The most recent ones, up to this many.
     /// </summary>
     [Range(0, 4096)]
-    public int RehearsedCorrections { get; set; } = 256;
+    public int EarlierCorrections { get; set; } = 256;
 
     /// <summary>
     /// Editor step limit when serving; 0 keeps the one the model was trained with. Serving can afford more steps than

@@ -1,3 +1,4 @@
+using Corrections.Editing.Evaluation;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Consumers;
 using Corrections.Pipeline.Edits;
@@ -36,7 +37,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ResiliencePipelines>();
         services.AddSingleton<ComputeGate>();
         services.AddSingleton<ModelCache>();
-        services.AddSingleton<FeatureCache>();
+        services.AddSingleton<ValidationFeatures>();
         services.AddSingleton<ValidationData>();
         services.AddScoped<ReportIntake>();
         services.AddScoped<EditWorker>();

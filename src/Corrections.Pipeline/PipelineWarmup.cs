@@ -1,3 +1,4 @@
+using Corrections.Editing.Evaluation;
 using System.Diagnostics;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
@@ -17,7 +18,7 @@ namespace Corrections.Pipeline;
 /// milliseconds. A failure here is logged, not fatal: the caches fill on first use instead.
 /// </summary>
 public sealed class PipelineWarmup(
-    IServiceScopeFactory scopes, ModelCache models, FeatureCache features, ValidationData data, ComputeGate gate,
+    IServiceScopeFactory scopes, ModelCache models, ValidationFeatures features, ValidationData data, ComputeGate gate,
     IOptions<PipelineOptions> options, ILogger<PipelineWarmup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -32,14 +33,14 @@ public sealed class PipelineWarmup(
                 .Select(a => new { Model = db.Models.Single(m => m.Id == a.ModelId), a.Version }).ToListAsync(cancellationToken);
             foreach (var production in productions)
             {
-                var root = await db.RootAsync(production.Version!, cancellationToken);
+                var trained = await db.TrainedAsync(production.Version!, cancellationToken);
                 await gate.RunAsync(() =>
                 {
                     var model = models.Get(production.Version!);
-                    var rootModel = models.Get(root);
+                    var trainedModel = models.Get(trained);
                     foreach (var (set, examples) in data.For(production.Model.Name, production.Model.InputShape, production.Model.ClassCount))
                     {
-                        features.ErrorRate(set.Name, examples, root.Id, rootModel, production.Version!.Id, model);
+                        features.ErrorRate(set.Name, examples, production.Version!.Id, model, trained.Id, trainedModel);
                     }
                     return 0;
                 }, cancellationToken);

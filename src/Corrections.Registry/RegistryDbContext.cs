@@ -64,6 +64,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             report.Property(r => r.Source).HasMaxLength(MaxNameLength);
             report.Property(r => r.InputFormat).HasMaxLength(16);
             report.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            report.Property(r => r.BacklogCause).HasConversion<string>().HasMaxLength(32);
             report.HasIndex(r => r.VersionId);
             report.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Restrict);
             report.HasIndex(r => r.FoldedVersionId);

@@ -299,6 +299,11 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("applied_at");
 
+                    b.Property<string>("BacklogCause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("backlog_cause");
+
                     b.Property<string>("BacklogReason")
                         .HasColumnType("text")
                         .HasColumnName("backlog_reason");
@@ -310,6 +315,10 @@ namespace Corrections.Migrations.Migrations
                     b.Property<int>("CorrectLabel")
                         .HasColumnType("integer")
                         .HasColumnName("correct_label");
+
+                    b.Property<bool>("EditAlone")
+                        .HasColumnType("boolean")
+                        .HasColumnName("edit_alone");
 
                     b.Property<DateTimeOffset?>("EditedAt")
                         .HasColumnType("timestamp with time zone")

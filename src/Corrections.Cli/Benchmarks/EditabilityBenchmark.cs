@@ -3,7 +3,6 @@ using Corrections.Cli.Commands;
 using Corrections.Editing;
 using Corrections.Editing.Data;
 using Corrections.Editing.Evaluation;
-using static TorchSharp.torch;
 
 namespace Corrections.Cli.Benchmarks;
 
@@ -63,7 +62,7 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
         {
             Date = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Command = "corrections " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, {get_num_threads()} torch threads",
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, TorchSharp {EvaluationCost.TorchSharpVersion}, {EvaluationCost.TorchThreads} torch threads",
             Settings = new Dictionary<string, object>
             {
                 ["data"] = settings.Data,
@@ -111,14 +110,7 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
     /// <summary>A full forward pass over the test set, against the editable stages alone from cached features.</summary>
     private static Dictionary<string, double> TestSetEvaluationMs(EditableModel model, LabeledImages test)
     {
-        using var features = model.Features(test.Images);
-        model.Logits(test.Images).Dispose();
-        var clock = Stopwatch.StartNew();
-        model.Logits(test.Images).Dispose();
-        var full = clock.Elapsed.TotalMilliseconds;
-        clock.Restart();
-        model.LogitsFromFeatures(features).Dispose();
-        var cached = clock.Elapsed.TotalMilliseconds;
+        var (full, cached) = EvaluationCost.TestSetPass(model, test);
         return new() { ["full_forward"] = full, ["from_cached_features"] = cached, ["images"] = test.Count };
     }
 
@@ -126,14 +118,9 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
     private Dictionary<string, double> EditMemory(EditableModel model, LabeledImages test, int edits)
     {
         var cases = EditCases.Random(model, test, edits, settings.Seed + 2);
-        var latencies = new List<double>();
         double start = 0, afterWarmup = 0;
-        for (var k = 0; k < cases.Count; k++)
+        var latencies = EvaluationCost.EditLatencies(model, test, cases, k =>
         {
-            using var scope = NewDisposeScope();
-            var (image, _) = test.Batch([cases[k].Index]);
-            using var edit = model.Edit(image, tensor(new[] { cases[k].Target }));
-            latencies.Add(edit.Latency.TotalMilliseconds);
             if (k == 0)
             {
                 start = ProcessMemory.ResidentMb();
@@ -142,7 +129,7 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
             {
                 afterWarmup = ProcessMemory.ResidentMb();
             }
-        }
+        });
         var end = ProcessMemory.ResidentMb();
         return new()
         {

@@ -81,9 +81,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         TrainingProgressView.Run(kind, settings.Json, progress => trainer.Train(model, train, progress, checkpoint, cancellation));
         var seconds = clock.Elapsed.TotalSeconds;
         var steps = Math.Min(train.Count / settings.BatchSize, settings.MaxStepsPerEpoch ?? int.MaxValue);
-        using var logits = model.Logits(test.Images);
-        using var predictions = logits.argmax(1);
-        var error = Editing.Evaluation.Metrics.ErrorRate(predictions, test.Labels) * 100;
+        var error = Editing.Evaluation.Metrics.ErrorRate(model, test) * 100;
         model.Save(output, new Dictionary<string, string> { ["kind"] = kind, ["data"] = settings.Data });
         return new Result(output, kind, model.Subset.Spec, settings.Epochs, error, seconds, (double)steps * settings.BatchSize * settings.Epochs / seconds, model.Editor.Current.LearningRate);
     }

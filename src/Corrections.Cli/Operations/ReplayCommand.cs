@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Corrections.Cli.Console;
 using Corrections.Contracts;
 using Corrections.Editing.Data;
+using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
@@ -131,14 +132,10 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
         // images (the part of the test set reports are not drawn from), timed here for the comparison in the summary.
         using var heldOut = test.Select([.. Enumerable.Range(pool.Count, test.Count - pool.Count).Select(i => (long)i)]);
         var forward = Stopwatch.StartNew();
-        using (model.Logits(heldOut.Images))
-        {
-            forward.Stop();
-        }
-        using var logits = model.Logits(pool.Images);
-        using var predictions = logits.argmax(1);
-        var predicted = predictions.data<long>().ToArray();
-        var labels = pool.Labels.data<long>().ToArray();
+        Metrics.Predictions(model, heldOut);
+        forward.Stop();
+        var predicted = Metrics.Predictions(model, pool);
+        var labels = pool.LabelValues();
         var reports = new List<MisclassificationReported>();
         for (var i = 0; i < predicted.Length && reports.Count < settings.Count; i++)
         {
@@ -146,13 +143,12 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
             {
                 continue;
             }
-            using var image = pool.Images[i];
             reports.Add(new MisclassificationReported
             {
                 ReportId = Guid.NewGuid(),
                 Model = settings.Model,
                 ObservedVersion = production.Number,
-                Input = new ReportedInput { Shape = [.. image.shape.Select(d => (int)d)], Tensor = [.. image.contiguous().data<float>().ToArray().SelectMany(BitConverter.GetBytes)] },
+                Input = new ReportedInput { Shape = [.. pool.ImageShape.Select(d => (int)d)], Tensor = [.. pool.ImageValues(i).SelectMany(BitConverter.GetBytes)] },
                 PredictedLabel = (int)predicted[i],
                 CorrectLabel = (int)labels[i],
                 Source = $"replay:fashion-mnist-test[{i}]",

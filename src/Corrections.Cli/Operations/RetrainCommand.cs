@@ -6,7 +6,7 @@ using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
-using Corrections.Pipeline.Ingest;
+using Corrections.Editing.Correcting;
 using Corrections.Pipeline.Retraining;
 using Corrections.Pipeline.Scheduling;
 using Corrections.Registry;
@@ -16,7 +16,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
 
 namespace Corrections.Cli.Operations;
 
@@ -248,28 +247,20 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         // Corrections production already carried (applied by an edit) against the backlog the retrain also took in.
         var folded = await db.Reports.AsNoTracking().Where(r => r.FoldedVersionId == retrainId)
             .Select(r => new { r.InputTensor, r.CorrectLabel, WasApplied = r.Status == ReportStatus.Applied && r.VersionId != retrainId }).ToListAsync(cancellation);
-        using var wasApplied = tensor(folded.Select(f => f.WasApplied).ToArray());
-        var spec = new ModelInputSpec(registered.InputShape, registered.ClassCount);
+        var wasApplied = folded.Select(f => f.WasApplied).ToArray();
         var store = new ModelStore(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot);
         using var test = FashionMnist.Load(settings.Test, DatasetSplit.Test);
-        using var inputs = tensor(folded.SelectMany(f => ValidatedInput.FromBytes(f.InputTensor!, spec.ElementCount)).ToArray(), [folded.Count, spec.Channels, spec.Height, spec.Width]);
-        using var targets = tensor(folded.Select(f => (long)f.CorrectLabel).ToArray());
+        var corrections = CorrectionSet.Of(registered.InputShape, folded.Select(f => (f.InputTensor!, f.CorrectLabel)));
 
         using var heldOut = HeldOut(test, settings.HeldOutFrom);
 
         (double HeldOutError, double FullError, double Held, double AppliedHeld) Measure(EditableModel model)
         {
-            using var scope = NewDisposeScope();
-            var full = Metrics.ErrorRate(model.Logits(test.Images).argmax(1), test.Labels) * 100;
-            var error = Metrics.ErrorRate(model.Logits(heldOut.Images).argmax(1), heldOut.Labels) * 100;
-            if (folded.Count == 0)
-            {
-                return (error, full, 100, 100);
-            }
-            var hits = model.Logits(inputs).argmax(1).eq(targets);
-            var held = hits.to(ScalarType.Float64).mean().item<double>() * 100;
-            var applied = wasApplied.sum().item<long>() == 0 ? 100 : hits.masked_select(wasApplied).to(ScalarType.Float64).mean().item<double>() * 100;
-            return (error, full, held, applied);
+            var full = Metrics.ErrorRate(model, test) * 100;
+            var error = Metrics.ErrorRate(model, heldOut) * 100;
+            var hits = Metrics.Held(model, corrections);
+            var applied = hits.Where((_, i) => wasApplied[i]).ToList();
+            return (error, full, Share(hits), Share(applied));
         }
 
         (double HeldOutError, double FullError, double Held, double AppliedHeld) MeasureVersion(ModelVersion version)
@@ -301,4 +292,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         }
         return test.Select([.. Enumerable.Range(from, test.Count - from).Select(i => (long)i)]);
     }
+
+    // Of no corrections, all hold (as the gate counts them).
+    private static double Share(IReadOnlyCollection<bool> hits) => hits.Count == 0 ? 100 : hits.Count(h => h) * 100.0 / hits.Count;
 }

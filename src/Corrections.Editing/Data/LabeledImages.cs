@@ -78,6 +78,19 @@ public sealed class LabeledImages : IDisposable
         return (Images.index_select(0, index), Labels.index_select(0, index));
     }
 
+    /// <summary>The pixels of image <paramref name="index"/>, [C, H, W] flattened, as a report carries them.</summary>
+    public float[] ImageValues(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        using var image = Images[index];
+        using var contiguous = image.contiguous();
+        return contiguous.data<float>().ToArray();
+    }
+
+    /// <summary>Every label, in order.</summary>
+    public long[] LabelValues() => Labels.data<long>().ToArray();
+
     public void Dispose()
     {
         Images.Dispose();

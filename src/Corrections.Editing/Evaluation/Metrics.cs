@@ -1,3 +1,5 @@
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Data;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Evaluation;
@@ -13,10 +15,43 @@ public static class Metrics
         return mean.item<double>();
     }
 
+    /// <summary>Error of <paramref name="model"/> on <paramref name="data"/>, in [0, 1] (a full forward pass).</summary>
+    public static double ErrorRate(EditableModel model, LabeledImages data)
+    {
+        using var scope = NewDisposeScope();
+        return ErrorRate(model.Logits(data.Images).argmax(1), data.Labels);
+    }
+
+    /// <summary>The label <paramref name="model"/> predicts for each image of <paramref name="data"/>.</summary>
+    public static long[] Predictions(EditableModel model, LabeledImages data)
+    {
+        using var scope = NewDisposeScope();
+        return model.Logits(data.Images).argmax(1).data<long>().ToArray();
+    }
+
+    /// <summary>For each correction, whether <paramref name="model"/> predicts its corrected label.</summary>
+    public static bool[] Held(EditableModel model, CorrectionSet corrections)
+    {
+        if (corrections.Count == 0)
+        {
+            return [];
+        }
+        using var scope = NewDisposeScope();
+        var (x, y) = corrections.ToTensors();
+        return model.Logits(x).argmax(1).eq(y).data<bool>().ToArray();
+    }
+
+    /// <summary>Share of <paramref name="corrections"/> that <paramref name="model"/> predicts as corrected; 1 when there are none.</summary>
+    public static double HeldShare(EditableModel model, CorrectionSet corrections) =>
+        corrections.Count == 0 ? 1.0 : Held(model, corrections).Count(h => h) / (double)corrections.Count;
+
     /// <summary>Share of predictions that changed, in [0, 1]: the locality figure.</summary>
     public static double FlipRate(Tensor before, Tensor after) => ErrorRate(before, after);
 
-    /// <summary>Test error after minus before, in percentage points: the paper's drawdown.</summary>
+    /// <summary>
+    /// Test error after minus before, in percentage points: the paper's drawdown, and the one definition the gate uses
+    /// against a candidate's parent, its trained version and production.
+    /// </summary>
     public static double DrawdownPp(double errorBefore, double errorAfter) => (errorAfter - errorBefore) * 100;
 
     public static double Percentile(IReadOnlyList<double> values, double percentile)

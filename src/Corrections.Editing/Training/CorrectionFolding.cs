@@ -1,3 +1,4 @@
+using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
 using static TorchSharp.torch;
 
@@ -9,6 +10,17 @@ namespace Corrections.Editing.Training;
 /// </summary>
 public static class CorrectionFolding
 {
+    /// <summary>The training set plus <paramref name="repeats"/> copies of every correction.</summary>
+    public static LabeledImages Mix(LabeledImages train, CorrectionSet corrections, int repeats)
+    {
+        var (images, labels) = corrections.ToTensors();
+        using (images)
+        using (labels)
+        {
+            return Mix(train, images, labels, repeats);
+        }
+    }
+
     /// <param name="train">The training set.</param>
     /// <param name="images">Corrected inputs, float32 [N, C, H, W] in [0, 1].</param>
     /// <param name="labels">Their corrected labels, int64 [N].</param>

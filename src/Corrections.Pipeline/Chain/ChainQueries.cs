@@ -24,44 +24,48 @@ public static class ChainQueries
         (await db.Versions.Where(v => v.ModelId == modelId).MaxAsync(v => (int?)v.Number, cancellation) ?? 0) + 1;
 
     /// <summary>
-    /// The nearest ancestor (or the version itself) that was trained rather than edited: its non-editable weights, and so
-    /// its cached activations, are shared by every edit built on it.
+    /// The nearest ancestor (or the version itself) that was trained rather than edited: its weights outside the editable
+    /// subset, and so its cached features, are shared by every edit built on it.
     /// </summary>
-    public static async Task<ModelVersion> RootAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
+    public static async Task<ModelVersion> TrainedAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
     {
         if (version.Kind != VersionKind.Edit)
         {
             return version;
         }
-        var rootId = (await db.LineageAsync(version, cancellation)).RootId;
-        return await db.Versions.AsNoTracking().SingleAsync(v => v.Id == rootId, cancellation);
+        var trainedId = (await db.LineageAsync(version, cancellation)).TrainedId;
+        return await db.Versions.AsNoTracking().SingleAsync(v => v.Id == trainedId, cancellation);
     }
 
-    /// <summary>The edit versions between <paramref name="version"/> and its root, parent first, excluding the version itself.</summary>
-    public static async Task<List<long>> EditAncestorsAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation) =>
-        (await db.LineageAsync(version, cancellation)).EditAncestors;
+    /// <summary>The edit versions from <paramref name="version"/> (when it is an edit) up to its trained version, nearest first.</summary>
+    public static async Task<IReadOnlyList<long>> EditChainAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation) =>
+        (await db.LineageAsync(version, cancellation)).EditChain;
 
     /// <summary>
-    /// Walks from <paramref name="version"/> up to its root: one query for the model's whole (small) version table, then
-    /// a walk in memory. The root is the version itself when it was trained rather than edited.
+    /// Walks from <paramref name="version"/> up to its trained version: one query for the model's whole (small) version
+    /// table, then a walk in memory.
     /// </summary>
     public static async Task<VersionLineage> LineageAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
     {
         var links = await db.Versions.AsNoTracking().Where(v => v.ModelId == version.ModelId)
             .Select(v => new { v.Id, v.ParentId, v.Kind }).ToDictionaryAsync(v => v.Id, cancellation);
-        var ids = new List<long>();
-        var (rootId, kind, parentId) = (version.Id, version.Kind, version.ParentId);
-        while (kind == VersionKind.Edit && parentId is { } id && links.TryGetValue(id, out var parent))
+        var chain = new List<long>();
+        var (id, kind, parentId) = (version.Id, version.Kind, version.ParentId);
+        while (kind == VersionKind.Edit)
         {
-            (rootId, kind, parentId) = (id, parent.Kind, parent.ParentId);
-            if (kind == VersionKind.Edit)
+            chain.Add(id);
+            if (parentId is not { } next || !links.TryGetValue(next, out var parent))
             {
-                ids.Add(id);
+                throw new InvalidOperationException($"Edit version {id} has no parent in the registry: an edit always rests on a trained version.");
             }
+            (id, kind, parentId) = (next, parent.Kind, parent.ParentId);
         }
-        return new VersionLineage(ids, rootId);
+        return new VersionLineage(chain, id);
     }
 }
 
-/// <summary>A version's edit ancestors (parent first) and the id of the trained version they rest on.</summary>
-public sealed record VersionLineage(List<long> EditAncestors, long RootId);
+/// <summary>
+/// A version's chain of edits (the version itself first when it is an edit, then its edit ancestors) and the trained
+/// version (base or retrain) they rest on; for a trained version the chain is empty and it is its own trained version.
+/// </summary>
+public sealed record VersionLineage(IReadOnlyList<long> EditChain, long TrainedId);

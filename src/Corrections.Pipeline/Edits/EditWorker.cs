@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Corrections.Contracts;
 using Corrections.Editing;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Correcting;
 using Corrections.Editing.Persistence;
 using Corrections.Pipeline.Chain;
-using Corrections.Pipeline.Ingest;
 using Corrections.Pipeline.Observability;
 using Corrections.Pipeline.Resilience;
 using Corrections.Registry;
@@ -12,7 +11,6 @@ using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using static TorchSharp.torch;
 
 namespace Corrections.Pipeline.Edits;
 
@@ -114,27 +112,22 @@ public sealed class EditWorker(
             // Redelivered after they were edited: the registry already has their outcome.
             return (new EditOutcome(null, 0, 0, ids.Count), null);
         }
-        var deferred = await RetryAloneAsync(reports, cancellation);
+        var deferred = TakeAloneFirst(reports);
         var claimedMs = timer.Elapsed.TotalMilliseconds;
         var head = await db.AliasTargetAsync(model.Id, settings.Alias, cancellation)
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no '{settings.Alias}' version to edit; register and promote a base version first.");
-        var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
-        var inputs = new float[reports.Count * spec.ElementCount];
-        for (var i = 0; i < reports.Count; i++)
-        {
-            ValidatedInput.FromBytes(reports[i].InputTensor ?? [], spec.ElementCount).CopyTo(inputs, i * spec.ElementCount);
-        }
-        var targets = reports.Select(r => (long)r.CorrectLabel).ToArray();
-        var rehearsed = await RehearsedAsync(head, spec, cancellation);
+        var fresh = CorrectionSet.Of(model.InputShape, reports.Select(r => (r.InputTensor ?? [], r.CorrectLabel)));
+        var earlier = await EarlierAsync(model, head, cancellation);
         var number = await db.NextNumberAsync(model.Id, cancellation);
         var readMs = timer.Elapsed.TotalMilliseconds;
-        var edit = await compute.Run(() => EditAndStore(model.Name, number, head, spec, new Constraints(inputs, targets), rehearsed));
+        var (edit, stored, storeMs) = await compute.Run(() => EditAndStore(model.Name, number, head, fresh, earlier));
+        using var _ = edit;
         var editedMs = timer.Elapsed.TotalMilliseconds;
 
         var now = clock.GetUtcNow();
-        if (edit.Stored is null)
+        if (stored is null)
         {
-            foreach (var (report, record) in reports.Zip(edit.Records))
+            foreach (var (report, record) in reports.Zip(edit.Edits))
             {
                 Backlog(report, record);
             }
@@ -144,11 +137,11 @@ public sealed class EditWorker(
             return (new EditOutcome(null, 0, reports.Count, ids.Count - reports.Count - deferred.Count) { Deferred = deferred }, null);
         }
 
-        var version = VersionRecords.Of(model.Id, number, head.Id, VersionKind.Edit, edit.Stored, settings.ResolvedWorkerName, now, VersionStatus.Pending);
+        var version = VersionRecords.Of(model.Id, number, head.Id, VersionKind.Edit, stored, settings.ResolvedWorkerName, now, VersionStatus.Pending);
         db.Versions.Add(version);
         await db.SaveChangesAsync(cancellation);
         var edited = 0;
-        foreach (var (report, record) in reports.Zip(edit.Records))
+        foreach (var (report, record) in reports.Zip(edit.Edits))
         {
             db.Edits.Add(new EditRecord
             {
@@ -163,9 +156,7 @@ public sealed class EditWorker(
             });
             if (record.Success)
             {
-                report.Status = ReportStatus.Edited;
-                report.VersionId = version.Id;
-                report.EditedAt = now;
+                report.MarkEdited(version.Id, now);
                 edited++;
             }
             else
@@ -177,219 +168,87 @@ public sealed class EditWorker(
         metrics.Edited(timer.Elapsed.TotalMilliseconds);
         metrics.Backlogged("editor", reports.Count - edited);
         log.LogInformation("Candidate v{Version} of {Model} on v{Parent}: {Edited} edited, {Backlogged} backlogged, {Bytes} bytes{Delta}, {Ms:F0} ms: claim {ClaimMs:F0}, read {ReadMs:F0}, edit+store {EditMs:F0} ({EditorMs:F0} in the editor, {StoreMs:F0} storing), record {RecordMs:F0}",
-            number, model.Name, head.Number, edited, reports.Count - edited, edit.Stored.Bytes, edit.Stored.IsDelta ? " (delta)" : "",
+            number, model.Name, head.Number, edited, reports.Count - edited, stored.Bytes, stored.IsDelta ? " (delta)" : "",
             timer.Elapsed.TotalMilliseconds, claimedMs, readMs - claimedMs, editedMs - readMs,
-            edit.Records.Sum(r => r.LatencyMs) / (edit.Records.Length == 0 ? 1 : edit.Records[0].BatchSize), edit.StoreMs, timer.Elapsed.TotalMilliseconds - editedMs);
+            edit.Edits.Sum(r => r.LatencyMs) / (edit.Edits.Count == 0 ? 1 : edit.Edits[0].BatchSize), storeMs, timer.Elapsed.TotalMilliseconds - editedMs);
         var announcement = new CandidateCreated
         {
             Model = model.Name,
             Version = number,
             ParentVersion = head.Number,
-            ReportIds = reports.Where((_, i) => edit.Records[i].Success).Select(r => r.ReportId).ToList(),
+            ReportIds = reports.Where((_, i) => edit.Edits[i].Success).Select(r => r.ReportId).ToList(),
             CreatedAt = now,
         };
         return (new EditOutcome(announcement, edited, reports.Count - edited, ids.Count - reports.Count - deferred.Count) { Deferred = deferred },
-            new BuiltCandidate(version.Id, edit.Model!));
+            new BuiltCandidate(version.Id, edit.TakeModel()));
 
-        void Backlog(Report report, EditFigures record)
+        static void Backlog(Report report, CorrectionEdit record)
         {
-            report.Status = ReportStatus.Backlogged;
-            report.BacklogReason = record.Conflicts > 0
-                ? $"conflicts-with-earlier: label {report.CorrectLabel} and {record.Conflicts} earlier correction(s) it breaks not reached together within {record.Steps} step(s) (edit loss {record.Loss:G3})"
-                : $"editor-failed: label {report.CorrectLabel} not reached within {record.Steps} step(s) (edit loss {record.Loss:G3})";
+            if (record.Conflicts > 0)
+            {
+                report.Backlog(BacklogCause.ConflictsWithEarlier, $"conflicts-with-earlier: label {report.CorrectLabel} and {record.Conflicts} earlier correction(s) it breaks not reached together within {record.Steps} step(s) (edit loss {record.Loss:G3})");
+            }
+            else
+            {
+                report.Backlog(BacklogCause.EditorFailed, $"editor-failed: label {report.CorrectLabel} not reached within {record.Steps} step(s) (edit loss {record.Loss:G3})");
+            }
         }
     }
 
     /// <summary>
-    /// A report whose earlier candidate the gate rejected gets one more try in a candidate of its own, so that one bad
-    /// correction cannot sink the others again. When the batch holds one, it is edited alone and the rest are taken out
-    /// of <paramref name="reports"/> and returned, for the caller to announce again.
+    /// A report sent back alone (<see cref="Report.EditAlone"/>) is edited in a candidate of its own. When the batch holds
+    /// one, the rest are taken out of <paramref name="reports"/> and returned, for the caller to announce again.
     /// </summary>
-    private async Task<List<Guid>> RetryAloneAsync(List<Report> reports, CancellationToken cancellation)
+    private static List<Guid> TakeAloneFirst(List<Report> reports)
     {
-        if (reports.Count < 2)
+        if (reports.Count < 2 || reports.FirstOrDefault(r => r.EditAlone) is not { } alone)
         {
             return [];
         }
-        var ids = reports.Select(r => r.ReportId).ToList();
-        var retried = await db.Edits.AsNoTracking().Where(e => ids.Contains(e.ReportId) && e.Success).Select(e => e.ReportId).Distinct().ToListAsync(cancellation);
-        if (retried.Count == 0)
-        {
-            return [];
-        }
-        var alone = reports.First(r => retried.Contains(r.ReportId));
         var rest = reports.Where(r => r != alone).Select(r => r.ReportId).ToList();
         reports.RemoveAll(r => r != alone);
         return rest;
     }
 
-    /// <summary>The corrections applied in the head's chain since its base, most recent first, that edits must keep.</summary>
-    private async Task<Constraints> RehearsedAsync(ModelVersion head, ModelInputSpec spec, CancellationToken cancellation)
+    /// <summary>
+    /// The corrections applied in the head's chain of edits since its trained version, most recent first: the earlier
+    /// corrections every edit must keep (at most <see cref="PipelineOptions.EarlierCorrections"/>).
+    /// </summary>
+    private async Task<CorrectionSet> EarlierAsync(RegisteredModel model, ModelVersion head, CancellationToken cancellation)
     {
-        var limit = options.Value.RehearsedCorrections;
-        var chain = head.Kind == VersionKind.Edit ? [head.Id, .. await db.EditAncestorsAsync(head, cancellation)] : new List<long>();
+        var limit = options.Value.EarlierCorrections;
+        var chain = await db.EditChainAsync(head, cancellation);
         if (limit == 0 || chain.Count == 0)
         {
-            return new Constraints([], []);
+            return new CorrectionSet(model.InputShape);
         }
         var earlier = await db.Reports.AsNoTracking()
             .Where(r => r.VersionId != null && chain.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied)
             .OrderByDescending(r => r.AppliedAt).Take(limit)
             .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
-        return new Constraints(
-            [.. earlier.SelectMany(r => ValidatedInput.FromBytes(r.InputTensor ?? [], spec.ElementCount))],
-            [.. earlier.Select(r => (long)r.CorrectLabel)]);
+        return CorrectionSet.Of(model.InputShape, earlier.Select(r => (r.InputTensor ?? [], r.CorrectLabel)));
     }
 
-    /// <summary>
-    /// Edits a clone of the head so that the new inputs get their labels while the earlier corrections keep theirs: the
-    /// whole batch at once when the editor manages that, else report by report on top of each other, keeping the ones that
-    /// reach their label. Runs inside the compute gate.
-    /// </summary>
-    private EditRun EditAndStore(string modelName, int number, ModelVersion head, ModelInputSpec spec, Constraints fresh, Constraints rehearsed)
+    /// <summary>Edits a clone of the head (see <see cref="ChainEditor"/>) and stores the candidate. Runs inside the compute gate.</summary>
+    private (CandidateEdit Edit, StoredVersion? Stored, double StoreMs) EditAndStore(string modelName, int number, ModelVersion head, CorrectionSet fresh, CorrectionSet earlier)
     {
-        var count = fresh.Targets.Length;
-        var candidate = cache.Get(head).Clone();
+        var edit = ChainEditor.Edit(cache.Get(head), fresh, earlier, options.Value.EditMaxSteps);
+        if (edit.Model is null)
+        {
+            return (edit, null, 0);
+        }
         try
         {
-            if (options.Value.EditMaxSteps > 0)
-            {
-                candidate.Editor.LimitSteps(options.Value.EditMaxSteps);
-            }
-            long[] Shape(int n) => [n, spec.Channels, spec.Height, spec.Width];
-            using var x = tensor(fresh.Inputs, Shape(count));
-            using var y = tensor(fresh.Targets, [count]);
-            using var kept = new KeptCorrections(candidate, tensor(rehearsed.Inputs, Shape(rehearsed.Targets.Length)), tensor(rehearsed.Targets, [rehearsed.Targets.Length]));
-            var records = new EditFigures[count];
-            var batch = EditKeeping(candidate, x, y, kept, count);
-            if (batch.Success)
-            {
-                Array.Fill(records, batch);
-            }
-            else
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    using var xi = x.narrow(0, i, 1);
-                    using var yi = y.narrow(0, i, 1);
-                    records[i] = EditKeeping(candidate, xi, yi, kept, 1);
-                    if (records[i].Success)
-                    {
-                        // This fix is now one the next edits in the batch must keep too.
-                        kept.Add(xi, yi);
-                    }
-                }
-            }
-            if (!records.Any(r => r.Success))
-            {
-                candidate.Dispose();
-                return new EditRun(null, null, records, 0);
-            }
             var storing = Stopwatch.StartNew();
-            var stored = resilience.ModelStore.Execute(() => cache.Store.SaveEdit(modelName, number, candidate, ModelCache.Stored(head)));
-            return new EditRun(candidate, stored, records, storing.Elapsed.TotalMilliseconds);
+            var stored = resilience.ModelStore.Execute(() => cache.Store.SaveEdit(modelName, number, edit.Model, ModelCache.Stored(head)));
+            return (edit, stored, storing.Elapsed.TotalMilliseconds);
         }
         catch
         {
-            candidate.Dispose();
+            edit.Dispose();
             throw;
         }
     }
-
-    /// <summary>
-    /// Edits <paramref name="model"/> in place so that <paramref name="x"/> gets <paramref name="y"/> without breaking the
-    /// <paramref name="kept"/> corrections. Only the kept corrections an edit would break join the next round's edit:
-    /// most edits break none, and an editor trained for small edits fails on large batches it does not need.
-    /// </summary>
-    private static EditFigures EditKeeping(EditableModel model, Tensor x, Tensor y, KeptCorrections kept, int batchSize)
-    {
-        // Each round adds the corrections the previous one broke; they rarely need more than two.
-        const int rounds = 6;
-        using var scope = NewDisposeScope();
-        var (inputs, targets) = (x, y);
-        var (steps, latency, loss) = (0, 0.0, double.NaN);
-        for (var round = 0; round < rounds; round++)
-        {
-            using var edit = model.Edit(inputs, targets);
-            steps += edit.Steps;
-            latency += edit.Latency.TotalMilliseconds;
-            loss = edit.FinalLoss;
-            if (!edit.Success)
-            {
-                break;
-            }
-            var broken = kept.BrokenBy(edit);
-            if (broken is null)
-            {
-                model.Apply(edit);
-                return new EditFigures(true, steps, loss, latency, batchSize);
-            }
-            (inputs, targets) = (cat([inputs, kept.X.index_select(0, broken)]), cat([targets, kept.Y.index_select(0, broken)]));
-        }
-        return new EditFigures(false, steps, loss, latency, batchSize, (int)(inputs.shape[0] - x.shape[0]));
-    }
-
-    /// <summary>
-    /// The corrections an edit must not break, with their features (the activations below the editable layers). Edits
-    /// only change the editable layers, so the features are computed once per candidate, not once per edit: with 256
-    /// rehearsed corrections that was most of an edit's time.
-    /// </summary>
-    private sealed class KeptCorrections : IDisposable
-    {
-        private readonly EditableModel _model;
-
-        public KeptCorrections(EditableModel model, Tensor x, Tensor y)
-        {
-            _model = model;
-            (X, Y) = (x, y);
-            Features = y.shape[0] > 0 ? model.Features(x) : null;
-        }
-
-        public Tensor X { get; private set; }
-
-        public Tensor Y { get; private set; }
-
-        private Tensor? Features { get; set; }
-
-        /// <summary>Indices of the kept corrections that <paramref name="edit"/> would break, or null when it breaks none.</summary>
-        public Tensor? BrokenBy(EditResult edit)
-        {
-            if (Features is null)
-            {
-                return null;
-            }
-            using var logits = _model.LogitsFromFeatures(Features, edit);
-            var broken = logits.argmax(1).ne(Y).nonzero().flatten();
-            return broken.shape[0] == 0 ? null : broken;
-        }
-
-        public void Add(Tensor x, Tensor y)
-        {
-            using var features = _model.Features(x);
-            Replace(cat([X, x]), cat([Y, y]), Features is null ? features.alias() : cat([Features, features]));
-        }
-
-        private void Replace(Tensor x, Tensor y, Tensor features)
-        {
-            Dispose();
-            (X, Y, Features) = (x, y, features);
-        }
-
-        public void Dispose()
-        {
-            X.Dispose();
-            Y.Dispose();
-            Features?.Dispose();
-        }
-    }
-
-    /// <summary>Inputs (float32, flattened) and the labels they must get.</summary>
-    private sealed record Constraints(float[] Inputs, long[] Targets);
-
-    // Conflicts: earlier corrections the edit broke and tried to re-fix in its last round.
-    private sealed record EditFigures(bool Success, int Steps, double Loss, double LatencyMs, int BatchSize, int Conflicts = 0);
-
-    private sealed record EditRun(EditableModel? Model, StoredVersion? Stored, EditFigures[] Records, double StoreMs);
 
     private sealed record BuiltCandidate(long VersionId, EditableModel Model);
 }

@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using Corrections.Contracts;
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Evaluation;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
-using Corrections.Pipeline.Ingest;
 using Corrections.Pipeline.Observability;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using static TorchSharp.torch;
 
 namespace Corrections.Pipeline.Gate;
 
@@ -22,7 +22,7 @@ namespace Corrections.Pipeline.Gate;
 public sealed class CandidateGate(
     RegistryDbContext db,
     ModelCache models,
-    FeatureCache features,
+    ValidationFeatures features,
     ValidationData data,
     ComputeGate gate,
     IOptions<PipelineOptions> pipeline,
@@ -45,25 +45,29 @@ public sealed class CandidateGate(
             return null;
         }
         var parent = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version.ParentId, cancellation);
-        // One walk gives both the base the candidate's activations come from and the corrections it must keep.
-        var lineage = await db.LineageAsync(version, cancellation);
-        var root = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == lineage.RootId, cancellation);
+        // Each version is measured from the features of its own trained version: a retrain is its own, and its parent
+        // rests on another (sharing the retrain's would measure the parent with the retrain's lower stages).
+        var trained = await db.TrainedAsync(version, cancellation);
+        var parentTrained = await db.TrainedAsync(parent, cancellation);
         var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
-        var productionRoot = production is null ? null : await db.RootAsync(production, cancellation);
+        var productionTrained = production is null ? null : await db.TrainedAsync(production, cancellation);
         // An edit's own corrections are the reports it edited; a retrain's are every correction it folded in.
         var isRetrain = version.Kind == VersionKind.Retrain;
         var corrections = await db.Reports.AsNoTracking().Where(r => isRetrain ? r.FoldedVersionId == version.Id : r.VersionId == version.Id)
-            .Select(r => new Correction(r.InputTensor!, r.CorrectLabel)).ToListAsync(cancellation);
-        var ancestors = lineage.EditAncestors;
-        var earlier = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && ancestors.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied)
-            .Select(r => new Correction(r.InputTensor!, r.CorrectLabel)).ToListAsync(cancellation);
+            .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
+        // The earlier corrections are those applied in the parent's chain of edits, for an edit and a retrain alike: both
+        // replace the parent in production, and neither may undo what production already fixes.
+        var parentChain = await db.EditChainAsync(parent, cancellation);
+        var earlier = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && parentChain.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied)
+            .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
+        var own = CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel)));
+        var kept = CorrectionSet.Of(model.InputShape, earlier.Select(c => (c.InputTensor!, c.CorrectLabel)));
 
         var timer = Stopwatch.StartNew();
-        var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
         Measurement measured;
         try
         {
-            measured = await gate.RunAsync(() => Measure(model, version, parent, root, production, productionRoot, spec, corrections, earlier), cancellation);
+            measured = await gate.RunAsync(() => Measure(model, version, trained, parent, parentTrained, production, productionTrained, own, kept), cancellation);
         }
         catch (Corrections.Editing.Data.DataFormatException e)
         {
@@ -90,7 +94,7 @@ public sealed class CandidateGate(
             reasons.Add($"{alias} moved to v{current?.Number} while v{number}, built on v{parent.Number}, was validated");
         }
         var now = clock.GetUtcNow();
-        Record(version.Id, measured, figures, corrections.Count, now);
+        Record(version.Id, measured, figures, own.Count, isRetrain, now);
         var reason = reasons.Count == 0 ? null : string.Join("; ", reasons);
         var reports = await db.Reports.Where(r => r.VersionId == version.Id && r.Status == ReportStatus.Edited).ToListAsync(cancellation);
         // A rejected edit of several reports sends each back for another try, alone, instead of to the backlog.
@@ -100,12 +104,12 @@ public sealed class CandidateGate(
         {
             tracked.Status = VersionStatus.Accepted;
             await db.MoveAsync(model.Id, alias, tracked, pipeline.Value.ResolvedWorkerName, $"passed validation ({Summary(figures)})", isRollback: false, now, cancellation);
-            reports.ForEach(r => { r.Status = ReportStatus.Applied; r.AppliedAt = now; });
+            reports.ForEach(r => r.Apply(now));
             if (isRetrain)
             {
                 // Backlogged corrections this retrain folded in are now in production: applied, by this version.
                 var folded = await db.Reports.Where(r => r.FoldedVersionId == version.Id && r.Status == ReportStatus.Backlogged).ToListAsync(cancellation);
-                folded.ForEach(r => { r.Status = ReportStatus.Applied; r.VersionId = version.Id; r.AppliedAt = now; });
+                folded.ForEach(r => r.ApplyFolded(version.Id, now));
             }
         }
         else
@@ -116,12 +120,12 @@ public sealed class CandidateGate(
             {
                 // One report of several may have broken the candidate: each gets another try, alone (see EditWorker),
                 // and only a candidate of one that fails goes to the backlog.
-                reports.ForEach(r => { r.Status = ReportStatus.Received; r.VersionId = null; r.EditedAt = null; });
+                reports.ForEach(r => r.SendBackAlone());
                 log.LogInformation("v{Version} of {Model} rejected; its {Count} reports are edited again, one per candidate", number, modelName, reports.Count);
             }
             else
             {
-                reports.ForEach(r => { r.Status = ReportStatus.Backlogged; r.BacklogReason = $"candidate v{number} rejected: {reason}"; });
+                reports.ForEach(r => r.Backlog(BacklogCause.CandidateRejected, $"candidate v{number} rejected: {reason}"));
             }
         }
         await db.SaveChangesAsync(cancellation);
@@ -148,41 +152,27 @@ public sealed class CandidateGate(
         }
         var rejected = db.Versions.Where(v => v.ModelId == model.Id && v.Number == number && v.Status == VersionStatus.Rejected).Select(v => v.Id);
         return await db.Reports.AsNoTracking()
-            .Where(r => r.ModelName == modelName && r.Status == ReportStatus.Received && db.Edits.Any(e => e.ReportId == r.ReportId && e.Success && rejected.Contains(e.VersionId)))
+            .Where(r => r.ModelName == modelName && r.Status == ReportStatus.Received && r.EditAlone && db.Edits.Any(e => e.ReportId == r.ReportId && e.Success && rejected.Contains(e.VersionId)))
             .Select(r => r.ReportId).ToListAsync(cancellation);
     }
 
     private Measurement Measure(
-        RegisteredModel model, ModelVersion version, ModelVersion parent, ModelVersion root, ModelVersion? production, ModelVersion? productionRoot,
-        ModelInputSpec spec, IReadOnlyList<Correction> corrections, IReadOnlyList<Correction> earlier)
+        RegisteredModel model, ModelVersion version, ModelVersion trained, ModelVersion parent, ModelVersion parentTrained,
+        ModelVersion? production, ModelVersion? productionTrained, CorrectionSet own, CorrectionSet earlier)
     {
         var candidate = models.Get(version);
         var sets = new List<SetMeasurement>();
         foreach (var (set, examples) in data.For(model.Name, model.InputShape, model.ClassCount))
         {
             var timer = Stopwatch.StartNew();
-            double Error(ModelVersion v, ModelVersion vRoot) => features.ErrorRate(set.Name, examples, vRoot.Id, models.Get(vRoot), v.Id, models.Get(v));
-            var error = Error(version, root);
-            var parentError = Error(parent, root);
-            var rootError = Error(root, root);
-            double? productionError = production is null ? null : Error(production, productionRoot!);
-            sets.Add(new SetMeasurement(set, examples.Count, error, parentError, rootError, productionError, timer.Elapsed.TotalMilliseconds));
+            double Error(ModelVersion v, ModelVersion vTrained) => features.ErrorRate(set.Name, examples, v.Id, models.Get(v), vTrained.Id, models.Get(vTrained));
+            var error = Error(version, trained);
+            var parentError = Error(parent, parentTrained);
+            var trainedError = Error(trained, trained);
+            double? productionError = production is null ? null : Error(production, productionTrained!);
+            sets.Add(new SetMeasurement(set, examples.Count, error, parentError, trainedError, productionError, timer.Elapsed.TotalMilliseconds));
         }
-        return new Measurement(sets, Held(candidate, spec, corrections), Held(candidate, spec, earlier), earlier.Count);
-    }
-
-    /// <summary>Share of <paramref name="corrections"/> the model predicts with the corrected label (1 when there are none).</summary>
-    private static double Held(Corrections.Editing.EditableModel model, ModelInputSpec spec, IReadOnlyList<Correction> corrections)
-    {
-        if (corrections.Count == 0)
-        {
-            return 1.0;
-        }
-        using var scope = NewDisposeScope();
-        var inputs = corrections.SelectMany(c => ValidatedInput.FromBytes(c.Input, spec.ElementCount)).ToArray();
-        var x = tensor(inputs, [corrections.Count, spec.Channels, spec.Height, spec.Width]);
-        var targets = tensor(corrections.Select(c => (long)c.Label).ToArray());
-        return model.Logits(x).argmax(1).eq(targets).to(ScalarType.Float64).mean().item<double>();
+        return new Measurement(sets, Metrics.HeldShare(candidate, own), Metrics.HeldShare(candidate, earlier), earlier.Count);
     }
 
     private (List<ValidationFigure> Figures, List<string> Reasons) Judge(Measurement measured, int parentNumber, int? productionNumber, bool isRetrain)
@@ -192,9 +182,9 @@ public sealed class CandidateGate(
         var reasons = new List<string>();
         foreach (var m in sets)
         {
-            var drawdown = (m.Error - m.ParentError) * 100;
-            var cumulative = (m.Error - m.RootError) * 100;
-            double? change = m.ProductionError is { } p ? (m.Error - p) * 100 : null;
+            var drawdown = Metrics.DrawdownPp(m.ParentError, m.Error);
+            var cumulative = Metrics.DrawdownPp(m.TrainedError, m.Error);
+            double? change = m.ProductionError is { } p ? Metrics.DrawdownPp(p, m.Error) : null;
             var failures = new List<string>();
             if (drawdown > m.Set.MaxDrawdownPp)
             {
@@ -230,7 +220,7 @@ public sealed class CandidateGate(
         }
         // A retrain folds in conflicting corrections too (that is what the backlog holds), so it is held to a share of
         // them, not to every one; the corrections already in production must still hold as for any candidate.
-        var minimum = isRetrain ? validation.Value.MinFoldedCorrectionsHeld : validation.Value.MinCorrectionSuccess;
+        var minimum = OwnMinimum(isRetrain);
         if (measured.CorrectionSuccess < minimum)
         {
             reasons.Add(F($"{(isRetrain ? "folded" : "own")} corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
@@ -242,12 +232,16 @@ public sealed class CandidateGate(
         }
         if (sets.Count == 0)
         {
-            log.LogWarning("No validation set fits this model: only its own corrections are checked");
+            // Fail closed: a candidate nobody measured on held-out data may have broken anything.
+            reasons.Add("no validation set fits this model: configure one under Validation:Sets for its input shape and classes");
         }
         return (figures, reasons);
     }
 
-    private void Record(long versionId, Measurement measured, IReadOnlyList<ValidationFigure> figures, int corrections, DateTimeOffset at)
+    /// <summary>The share of its own corrections a candidate must predict: all of an edit's, most of a retrain's.</summary>
+    private double OwnMinimum(bool isRetrain) => isRetrain ? validation.Value.MinFoldedCorrectionsHeld : validation.Value.MinCorrectionSuccess;
+
+    private void Record(long versionId, Measurement measured, IReadOnlyList<ValidationFigure> figures, int corrections, bool isRetrain, DateTimeOffset at)
     {
         foreach (var (m, figure) in measured.Sets.Zip(figures))
         {
@@ -258,7 +252,7 @@ public sealed class CandidateGate(
                 Examples = m.Examples,
                 ErrorRate = m.Error,
                 ParentErrorRate = m.ParentError,
-                BaseErrorRate = m.RootError,
+                BaseErrorRate = m.TrainedError,
                 ProductionErrorRate = m.ProductionError,
                 DrawdownPp = figure.DrawdownPp,
                 CumulativeDrawdownPp = figure.CumulativeDrawdownPp,
@@ -274,7 +268,7 @@ public sealed class CandidateGate(
             SetName = OwnCorrections,
             Examples = corrections,
             ErrorRate = 1 - measured.CorrectionSuccess,
-            Passed = measured.CorrectionSuccess >= validation.Value.MinCorrectionSuccess,
+            Passed = measured.CorrectionSuccess >= OwnMinimum(isRetrain),
             At = at,
         });
         db.Validations.Add(new ValidationRecord
@@ -299,9 +293,7 @@ public sealed class CandidateGate(
 
     private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record Correction(byte[] Input, int Label);
-
-    private sealed record SetMeasurement(ValidationSetOptions Set, int Examples, double Error, double ParentError, double RootError, double? ProductionError, double DurationMs);
+    private sealed record SetMeasurement(ValidationSetOptions Set, int Examples, double Error, double ParentError, double TrainedError, double? ProductionError, double DurationMs);
 
     private sealed record Measurement(IReadOnlyList<SetMeasurement> Sets, double CorrectionSuccess, double EarlierHeld, int EarlierCount, string? Unusable = null);
 }

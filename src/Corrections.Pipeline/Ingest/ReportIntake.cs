@@ -45,8 +45,7 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
             var waiting = await db.Reports.CountAsync(r => r.ModelName == model.Name && r.Status == ReportStatus.Received, cancellation);
             if (waiting >= options.Value.MaxWaitingReports)
             {
-                row.Status = ReportStatus.Backlogged;
-                row.BacklogReason = $"overload: {waiting} reports of '{model.Name}' already wait for an edit (limit {options.Value.MaxWaitingReports}); deferred to the next retraining";
+                row.Backlog(BacklogCause.Overload, $"overload: {waiting} reports of '{model.Name}' already wait for an edit (limit {options.Value.MaxWaitingReports}); deferred to the next retraining");
                 var deferred = await InsertAsync(row, IntakeOutcome.Deferred, cancellation);
                 if (deferred.Decision == IntakeDecision.Deferred)
                 {
@@ -61,8 +60,7 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
         }
         catch (InvalidReportException rejection)
         {
-            row.Status = ReportStatus.Rejected;
-            row.RejectionReason = rejection.Reason;
+            row.Reject(rejection.Reason);
             // Kept for the audit unless it is the very thing that was too large.
             row.InputPayload = RawPayload(report) is { } raw && raw.Length <= options.Value.MaxInputBytes ? raw : null;
             log.LogWarning("Report {ReportId} for {Model} rejected: {Reason}", report.ReportId, row.ModelName, rejection.Reason);
@@ -107,7 +105,6 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
             { EncodedImage: not null } => "image",
             _ => null,
         },
-        Status = ReportStatus.Received,
     };
 
     private static byte[]? RawPayload(MisclassificationReported report) => report.Input?.Tensor ?? report.Input?.EncodedImage;

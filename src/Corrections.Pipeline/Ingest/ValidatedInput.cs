@@ -9,15 +9,4 @@ public sealed record ValidatedInput(float[] Values, string Format)
         Buffer.BlockCopy(Values, 0, bytes, 0, bytes.Length);
         return BitConverter.IsLittleEndian ? bytes : throw new PlatformNotSupportedException("Tensors are stored little-endian.");
     }
-
-    public static float[] FromBytes(byte[] bytes, int expectedCount)
-    {
-        if (bytes.Length != expectedCount * sizeof(float))
-        {
-            throw new InvalidDataException($"Stored input has {bytes.Length} bytes; {expectedCount} float32 values need {expectedCount * sizeof(float)}.");
-        }
-        var values = new float[expectedCount];
-        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-        return values;
-    }
 }

@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using Corrections.Contracts;
 using Corrections.Editing;
+using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
 using Corrections.Editing.Models;
 using Corrections.Editing.Persistence;
 using Corrections.Editing.Training;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
-using Corrections.Pipeline.Ingest;
 using Corrections.Pipeline.Observability;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using static TorchSharp.torch;
 
 namespace Corrections.Pipeline.Retraining;
 
@@ -57,7 +56,7 @@ public sealed class RetrainingRun(
     /// trained version for <c>base</c>, production itself otherwise (for <c>scratch</c>, the one whose architecture it copies).
     /// </summary>
     public async Task<ModelVersion> StartAsync(ModelVersion production, CancellationToken cancellation) =>
-        options.Value.From == "base" ? await db.RootAsync(production, cancellation) : production;
+        options.Value.From == "base" ? await db.TrainedAsync(production, cancellation) : production;
 
     /// <summary>The model training starts from: <paramref name="start"/> itself, or a fresh network like it for <c>scratch</c>.</summary>
     private static EditableModel Starting(EditableModel start, RetrainingOptions settings)
@@ -113,13 +112,10 @@ public sealed class RetrainingRun(
         }
 
         var timer = Stopwatch.StartNew();
-        var spec = new ModelInputSpec(model.InputShape, model.ClassCount);
         var store = new ModelStore(pipeline.Value.ModelStoreRoot);
         using var trained = Starting(store.Load(ModelCache.Stored(start)), settings);
         using (var train = LoadTraining(settings))
-        using (var images = tensor(corrections.SelectMany(c => ValidatedInput.FromBytes(c.InputTensor!, spec.ElementCount)).ToArray(), [corrections.Count, spec.Channels, spec.Height, spec.Width]))
-        using (var labels = tensor(corrections.Select(c => (long)c.CorrectLabel).ToArray()))
-        using (var mix = CorrectionFolding.Mix(train, images, labels, settings.CopiesFor(corrections.Count, train.Count)))
+        using (var mix = CorrectionFolding.Mix(train, CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel))), settings.CopiesFor(corrections.Count, train.Count)))
         {
             var training = new EditableTrainingOptions
             {

@@ -2,7 +2,8 @@ namespace Corrections.Registry.Entities;
 
 /// <summary>
 /// Every misclassification report ever received, bad ones included (with <see cref="RejectionReason"/>), keyed by the
-/// producer's idempotency key so a redelivery finds the row it already wrote.
+/// producer's idempotency key so a redelivery finds the row it already wrote. Its status changes only through the
+/// methods below, each a move <see cref="ReportLifecycle"/> allows.
 /// </summary>
 public sealed class Report
 {
@@ -23,17 +24,74 @@ public sealed class Report
 
     /// <summary>The validated input decoded to float32 [C, H, W] in [0, 1]: what the editor and retraining use.</summary>
     public byte[]? InputTensor { get; set; }
-    public ReportStatus Status { get; set; }
-    public string? RejectionReason { get; set; }
 
-    /// <summary>Why the correction went to the retraining backlog (editor failed, candidate rejected).</summary>
-    public string? BacklogReason { get; set; }
+    /// <summary>Every report starts <see cref="ReportStatus.Received"/>.</summary>
+    public ReportStatus Status { get; private set; }
+    public string? RejectionReason { get; private set; }
+
+    /// <summary>Why the correction went to the retraining backlog, in words, and as a <see cref="BacklogCause"/>.</summary>
+    public string? BacklogReason { get; private set; }
+    public BacklogCause? BacklogCause { get; private set; }
+
+    /// <summary>
+    /// Set when a candidate of several reports carrying this one was rejected: the next edit makes it in a candidate of
+    /// its own, so one bad correction cannot sink the others again; a candidate of one that fails backlogs it.
+    /// </summary>
+    public bool EditAlone { get; private set; }
 
     /// <summary>The version whose edit carries this correction.</summary>
-    public long? VersionId { get; set; }
-    public DateTimeOffset? EditedAt { get; set; }
+    public long? VersionId { get; private set; }
+    public DateTimeOffset? EditedAt { get; private set; }
 
     /// <summary>The retrain version this correction was last folded into (its gate decides whether it took).</summary>
     public long? FoldedVersionId { get; set; }
-    public DateTimeOffset? AppliedAt { get; set; }
+    public DateTimeOffset? AppliedAt { get; private set; }
+
+    /// <summary>Ingest found it malformed: it is kept for the audit and never edited.</summary>
+    public void Reject(string reason)
+    {
+        Move(ReportStatus.Rejected, nameof(Reject));
+        RejectionReason = reason;
+    }
+
+    /// <summary>The editor made this correction in candidate <paramref name="versionId"/>, which the gate now judges.</summary>
+    public void MarkEdited(long versionId, DateTimeOffset at)
+    {
+        Move(ReportStatus.Edited, nameof(MarkEdited));
+        (VersionId, EditedAt) = (versionId, at);
+    }
+
+    /// <summary>The gate promoted the candidate that carries it: the correction is in production.</summary>
+    public void Apply(DateTimeOffset at)
+    {
+        Move(ReportStatus.Applied, nameof(Apply));
+        (AppliedAt, EditAlone) = (at, false);
+    }
+
+    /// <summary>A promoted retrain, <paramref name="retrainId"/>, folded this backlogged correction in.</summary>
+    public void ApplyFolded(long retrainId, DateTimeOffset at)
+    {
+        Move(ReportStatus.Applied, nameof(ApplyFolded));
+        (VersionId, AppliedAt, EditAlone) = (retrainId, at, false);
+    }
+
+    /// <summary>No edit can make it now: it waits for retraining to fold it in.</summary>
+    public void Backlog(BacklogCause cause, string reason)
+    {
+        Move(ReportStatus.Backlogged, nameof(Backlog));
+        (BacklogCause, BacklogReason, EditAlone) = (cause, reason, false);
+    }
+
+    /// <summary>Its shared candidate was rejected: it goes back to wait for an edit, in a candidate of its own.</summary>
+    public void SendBackAlone()
+    {
+        Move(ReportStatus.Received, nameof(SendBackAlone));
+        (VersionId, EditedAt, EditAlone) = (null, null, true);
+    }
+
+    private void Move(ReportStatus to, string move)
+    {
+        ReportLifecycle.Check(this, to, move);
+        Status = to;
+    }
 }

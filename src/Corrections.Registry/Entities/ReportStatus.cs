@@ -1,6 +1,6 @@
 namespace Corrections.Registry.Entities;
 
-/// <summary>Where a report is on its way: <c>Received → Edited → Applied</c>, or <c>Rejected</c>, or <c>Backlogged</c> for retraining.</summary>
+/// <summary>Where a report is on its way; <see cref="ReportLifecycle"/> holds the moves between them.</summary>
 public enum ReportStatus
 {
     Received,
