@@ -10,7 +10,7 @@ namespace Corrections.Cli.Commands;
 public class TrainSettings : CommandSettings
 {
     [CommandOption("--data")]
-    [Description("fashion-mnist[:DIR] or cifar10:DIR")]
+    [Description("fashion-mnist (the Debian package's files), fashion-mnist:DIR or cifar10:DIR")]
     [DefaultValue("fashion-mnist")]
     public string Data { get; init; } = "fashion-mnist";
 
