@@ -1,11 +1,12 @@
 using Corrections.Cli.Commands;
+using Corrections.Cli.Console;
 using Corrections.Cli.Operations;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Corrections.Cli;
 
-/// <summary>The commands of <c>corrections</c> and how their failures are reported; Program runs it, the tests build the same app.</summary>
+/// <summary>The commands of <c>corrections</c> and how their failures read; Program runs it, the tests build the same app.</summary>
 public static class CorrectionsApp
 {
     /// <param name="console">Where help and errors go; the terminal when not given.</param>
@@ -32,18 +33,9 @@ public static class CorrectionsApp
             config.AddCommand<RetrainCommand>("retrain").WithDescription("Fold corrections back in now (Editable Training on data + corrections), gate the result, compare");
             config.AddCommand<PromoteCommand>("promote").WithDescription("Point production at an accepted version (with a reason)");
             config.AddCommand<RollbackCommand>("rollback").WithDescription("Point production back at an older accepted version (with a reason)");
-            config.SetExceptionHandler((exception, _) =>
-            {
-                var output = console ?? AnsiConsole.Console;
-                // Operator mistakes get their message; anything else keeps Spectre's full report.
-                if (exception is OperatorError or CommandAppException)
-                {
-                    output.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
-                    return 2;
-                }
-                output.WriteException(exception);
-                return 1;
-            });
+            var failures = new FailureReport(console);
+            config.SetInterceptor(failures);
+            config.SetExceptionHandler((exception, _) => failures.Write(exception));
         });
         return app;
     }
