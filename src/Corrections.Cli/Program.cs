@@ -1,7 +1,3 @@
-using Corrections.Cli.Commands;
-using Corrections.Cli.Operations;
-using Spectre.Console.Cli;
-
 // Before anything touches libtorch: malloc tuning and its log level (see NativeRuntime).
 Corrections.Editing.NativeRuntime.Prepare();
 
@@ -11,33 +7,4 @@ if (!Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive)
     Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 140);
 }
 
-var app = new CommandApp();
-app.Configure(config =>
-{
-    config.SetApplicationName("corrections");
-    config.AddCommand<TrainCommand>("train").WithDescription("Train a model (Editable Training, or --plain) and save it");
-    config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Run the editing protocols on a saved model");
-    config.AddCommand<BenchmarkCommand>("benchmark").WithDescription("Train plain and editable models, run every protocol and baseline, write bench/results");
-    config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version and promote it");
-    config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
-    config.AddCommand<VersionsCommand>("versions").WithDescription("List a model's versions with gate status and figures");
-    config.AddCommand<LineageCommand>("lineage").WithDescription("Trace a version back to its trained ancestor, with every report it carries");
-    config.AddCommand<HistoryCommand>("history").WithDescription("Reports received, filtered by model, time and status");
-    config.AddCommand<ReplayCommand>("replay").WithDescription("Publish reports for test images production gets wrong, follow them live, report latency and versions");
-    config.AddCommand<SchedulesCommand>("schedules").WithDescription("The cluster's retraining schedules: last and next fire, and whether the next would train");
-    config.AddCommand<RetrainCommand>("retrain").WithDescription("Fold corrections back in now (Editable Training on data + corrections), gate the result, compare");
-    config.AddCommand<PromoteCommand>("promote").WithDescription("Point production at an accepted version (with a reason)");
-    config.AddCommand<RollbackCommand>("rollback").WithDescription("Point production back at an older accepted version (with a reason)");
-    config.SetExceptionHandler((exception, _) =>
-    {
-        // Operator mistakes get their message; anything else keeps Spectre's full report.
-        if (exception is OperatorError or CommandAppException)
-        {
-            Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
-            return 2;
-        }
-        Spectre.Console.AnsiConsole.WriteException(exception);
-        return 1;
-    });
-});
-return await app.RunAsync(args);
+return await Corrections.Cli.CorrectionsApp.Create().RunAsync(args);

@@ -9,7 +9,7 @@ namespace Corrections.Cli.Commands;
 
 public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : CorrectionsSettings
     {
         [CommandOption("-m|--model")]
         [Description("Model file written by `corrections train`")]

@@ -7,10 +7,10 @@ using Spectre.Console.Cli;
 namespace Corrections.Cli.Commands;
 
 /// <summary>Everything that defines a training run; shared by <c>train</c> and the benchmark.</summary>
-public class TrainSettings : CommandSettings
+public class TrainSettings : CorrectionsSettings
 {
     [CommandOption("--data")]
-    [Description("fashion-mnist[:DIR] or cifar10:DIR")]
+    [Description("fashion-mnist (the Debian package's files), fashion-mnist:DIR or cifar10:DIR")]
     [DefaultValue("fashion-mnist")]
     public string Data { get; init; } = "fashion-mnist";
 

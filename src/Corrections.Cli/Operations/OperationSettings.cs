@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 namespace Corrections.Cli.Operations;
 
 /// <summary>Options every registry command shares.</summary>
-public class OperationSettings : CommandSettings
+public class OperationSettings : CorrectionsSettings
 {
     [CommandOption("--json")]
     [Description("Print JSON instead of a table")]

@@ -20,7 +20,7 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
         public string? Image { get; init; }
 
         [CommandOption("--tensor <PATH>")]
-        [Description("Raw float32 little-endian values in [0, 1] (with --shape)")]
+        [Description("Raw float32 little-endian values from 0 to 1 (with --shape)")]
         public string? Tensor { get; init; }
 
         [CommandOption("--shape <DIMS>")]

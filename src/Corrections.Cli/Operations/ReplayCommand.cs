@@ -43,7 +43,7 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
         public string Data { get; init; } = FashionMnist.DefaultDirectory;
 
         [CommandOption("--take-from <N>")]
-        [Description("Report mistakes among test images [0, N): keep them apart from the validation sets (which skip 5,000)")]
+        [Description("Report mistakes among the first N test images: keep them apart from the validation sets (which skip 5,000)")]
         [DefaultValue(ReportedTestImages)]
         public int TakeFrom { get; init; } = ReportedTestImages;
 

@@ -55,7 +55,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         public string Test { get; init; } = FashionMnist.DefaultDirectory;
 
         [CommandOption("--held-out-from <INDEX>")]
-        [Description("Test images from this index on were never reported (replay reports from [0, 5000)): the error that counts is measured on them")]
+        [Description("Test images from this index on were never reported (replay reports from the first 5,000): the error that counts is measured on them")]
         [DefaultValue(ReplayCommand.ReportedTestImages)]
         public int HeldOutFrom { get; init; } = ReplayCommand.ReportedTestImages;
 

@@ -48,9 +48,10 @@ public sealed class ServiceConnection : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)
-                // EF logs its probe of a missing migrations table as an error on a fresh database; real failures
-                // surface as exceptions anyway.
-                .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None))
+                // EF logs its probe of a missing migrations table as an error on a fresh database, and a refused
+                // connection before it throws; real failures surface as exceptions, which the CLI reports in one line.
+                .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None)
+                .AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.None))
             .AddCorrectionsRegistry(configuration)
             .AddCorrectionsPipeline(configuration);
         if (withBus)

@@ -1,0 +1,42 @@
+using Corrections.Cli.Commands;
+using Corrections.Cli.Console;
+using Corrections.Cli.Operations;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Corrections.Cli;
+
+/// <summary>The commands of <c>corrections</c> and how their failures read; Program runs it, the tests build the same app.</summary>
+public static class CorrectionsApp
+{
+    /// <param name="console">Where help and errors go; the terminal when not given.</param>
+    public static CommandApp Create(IAnsiConsole? console = null)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("corrections");
+            if (console is not null)
+            {
+                config.ConfigureConsole(console);
+            }
+            config.AddCommand<TrainCommand>("train").WithDescription("Train a model (Editable Training, or --plain) and save it");
+            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Run the editing protocols on a saved model");
+            config.AddCommand<BenchmarkCommand>("benchmark").WithDescription("Train plain and editable models, run every protocol and baseline, write bench/results");
+            config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version and promote it");
+            config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
+            config.AddCommand<VersionsCommand>("versions").WithDescription("List a model's versions with gate status and figures");
+            config.AddCommand<LineageCommand>("lineage").WithDescription("Trace a version back to its trained ancestor, with every report it carries");
+            config.AddCommand<HistoryCommand>("history").WithDescription("Reports received, filtered by model, time and status");
+            config.AddCommand<ReplayCommand>("replay").WithDescription("Publish reports for test images production gets wrong, follow them live, report latency and versions");
+            config.AddCommand<SchedulesCommand>("schedules").WithDescription("The cluster's retraining schedules: last and next fire, and whether the next would train");
+            config.AddCommand<RetrainCommand>("retrain").WithDescription("Fold corrections back in now (Editable Training on data + corrections), gate the result, compare");
+            config.AddCommand<PromoteCommand>("promote").WithDescription("Point production at an accepted version (with a reason)");
+            config.AddCommand<RollbackCommand>("rollback").WithDescription("Point production back at an older accepted version (with a reason)");
+            var failures = new FailureReport(console);
+            config.SetInterceptor(failures);
+            config.SetExceptionHandler((exception, _) => failures.Write(exception));
+        });
+        return app;
+    }
+}
