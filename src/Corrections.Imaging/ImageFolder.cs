@@ -21,7 +21,17 @@ public static class ImageFolder
     /// No class folders, an unknown or empty class folder, no images at all, or an undecodable image file.
     /// </exception>
     public static LabeledImages Load(
-        string directory, long channels, long height, long width, IReadOnlyList<string>? classNames = null)
+        string directory, long channels, long height, long width, IReadOnlyList<string>? classNames = null) =>
+        Load(directory, channels, height, width, classNames, unreadable: null);
+
+    /// <summary>
+    /// As <see cref="Load(string, long, long, long, IReadOnlyList{string}?)"/>, but an image file that cannot be read or
+    /// decoded is left out and named in <paramref name="unreadable"/> (<c>path: reason</c>) instead of failing the load:
+    /// a hard test set gathered from the wild may hold a few broken files, and the caller decides whether that is fine.
+    /// </summary>
+    /// <exception cref="DataFormatException">As above, or no image at all could be decoded.</exception>
+    public static LabeledImages Load(
+        string directory, long channels, long height, long width, IReadOnlyList<string>? classNames, List<string>? unreadable)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
@@ -49,7 +59,7 @@ public static class ImageFolder
             files.AddRange(images.Select(path => (path, label)));
         }
 
-        return Decode(files, names, channels, height, width, directory);
+        return Decode(files, names, channels, height, width, directory, unreadable);
     }
 
     private static long LabelOf(string folder, IReadOnlyList<string> names, string directory)
@@ -74,21 +84,39 @@ public static class ImageFolder
             .Order(StringComparer.Ordinal)];
 
     private static LabeledImages Decode(
-        List<(string Path, long Label)> files, IReadOnlyList<string> names, long channels, long height, long width, string directory)
+        List<(string Path, long Label)> files, IReadOnlyList<string> names, long channels, long height, long width, string directory, List<string>? unreadable)
     {
         using var scope = NewDisposeScope();
 
         // Filled image by image so that peak memory is one dataset plus one image, not two datasets.
         var images = empty([files.Count, channels, height, width], ScalarType.Float32);
-        for (var i = 0; i < files.Count; i++)
+        var labels = new List<long>(files.Count);
+        foreach (var (path, label) in files)
         {
-            using var image = DecodeFile(files[i].Path, channels, height, width);
-            using var slot = images[i];
-            slot.copy_(image);
+            Tensor image;
+            try
+            {
+                image = DecodeFile(path, channels, height, width);
+            }
+            catch (Exception e) when (unreadable is not null && e is DataFormatException or IOException or UnauthorizedAccessException)
+            {
+                unreadable.Add($"{path}: {(e is DataFormatException { InnerException: { } inner } ? inner.Message : e.Message)}");
+                continue;
+            }
+            using (image)
+            using (var slot = images[labels.Count])
+            {
+                slot.copy_(image);
+            }
+            labels.Add(label);
+        }
+        if (labels.Count == 0)
+        {
+            throw new DataFormatException($"Image folder {directory}: none of its {files.Count} image files could be decoded.");
         }
 
-        var labels = tensor(files.Select(file => file.Label).ToArray(), ScalarType.Int64);
-        return new LabeledImages(images, labels, names, directory);
+        var kept = labels.Count == files.Count ? images : images.narrow(0, 0, labels.Count).clone();
+        return new LabeledImages(kept, tensor(labels.ToArray(), ScalarType.Int64), names, directory);
     }
 
     private static Tensor DecodeFile(string path, long channels, long height, long width)

@@ -57,7 +57,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddHostedService<BacklogMonitor>();
         services.AddHealthChecks()
             .AddCheck<RegistryHealthCheck>("registry", tags: ["ready"])
-            .AddCheck<ModelStoreHealthCheck>("model-store", tags: ["ready"]);
+            .AddCheck<ModelStoreHealthCheck>("model-store", tags: ["ready"])
+            .AddCheck<ValidationSetsHealthCheck>("validation-sets", tags: ["ready"]);
         return services;
     }
 

@@ -47,6 +47,12 @@ public sealed class PipelineWarmup(
             }
             log.LogInformation("Warmed up {Count} model(s) in {Ms:F0} ms", productions.Count, clock.Elapsed.TotalMilliseconds);
         }
+        catch (ValidationSetUnusableException e)
+        {
+            // Refuse to start: every candidate of the model would be judged on a set that is not there.
+            log.LogCritical("{Message}", e.Message);
+            throw;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "Warm-up failed after {Ms:F0} ms; caches will fill on first use", clock.Elapsed.TotalMilliseconds);

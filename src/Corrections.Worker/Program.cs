@@ -1,11 +1,4 @@
-using Corrections.Http;
-using Corrections.Messaging;
-using Corrections.Pipeline;
-using Corrections.Pipeline.Observability;
-using Corrections.Pipeline.Scheduling;
-using OpenTelemetry.Metrics;
-using Quartz;
-using Corrections.Registry;
+using Corrections.Worker;
 
 // Before anything touches libtorch: malloc tuning and its log level (see NativeRuntime).
 Corrections.Editing.NativeRuntime.Prepare();
@@ -14,31 +7,8 @@ Corrections.Editing.NativeRuntime.Prepare();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 // CORRECTIONS_POSTGRES__CONNECTIONSTRING -> Postgres:ConnectionString, as printed by `scripts/services env`.
 builder.Configuration.AddEnvironmentVariables("CORRECTIONS_");
-
-// Order matters for start-up: migrate, then warm the caches, then start the bus (consumers begin once warm).
-builder.Services
-    .AddCorrectionsRegistry(builder.Configuration)
-    .AddRegistryMigrationOnStart(builder.Configuration)
-    .AddCorrectionsPipeline(builder.Configuration)
-    .AddPipelineWarmup()
-    .AddCorrectionsMessaging(builder.Configuration, bus => bus.AddPipelineConsumers());
-// Scheduled retraining (Retraining:Schedules), on the clustered Quartz store in the registry database.
-if (builder.Configuration["Postgres:ConnectionString"] is { Length: > 0 } registry)
-{
-    builder.Services.AddRetrainingScheduler(builder.Configuration, registry);
-    builder.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
-}
-// Health of the registry, the model store and the bus at /health; the pipeline's and MassTransit's metrics at /metrics.
-builder.Services.AddPipelineHealthChecks();
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(PipelineMetrics.MeterName, "MassTransit")
-    .AddPrometheusExporter());
-// A report is at most MaxInputBytes of payload, base64 in JSON (4/3), plus the envelope.
-var maxInput = builder.Configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxInput / 3 * 4 + 64 * 1024);
+builder.AddCorrectionsWorker();
 
 var app = builder.Build();
-app.MapReportEndpoints();
-app.MapHealthChecks("/health");
-app.MapPrometheusScrapingEndpoint();
+app.MapCorrectionsWorker();
 await app.RunAsync();

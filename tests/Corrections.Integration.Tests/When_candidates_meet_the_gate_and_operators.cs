@@ -58,6 +58,8 @@ public class When_candidates_meet_the_gate_and_operators(PipelineService pipelin
         var edits = await registry.Edits.Where(e => ids.Contains(e.ReportId) && e.Success).ToListAsync();
         var perCandidate = edits.GroupBy(e => e.VersionId).ToDictionary(g => g.Key, g => g.Count());
         var versions = await registry.Versions.Where(v => perCandidate.Keys.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Number);
+        // The situation the test is about: at least one rejected candidate carried several reports.
+        Assert.Contains(perCandidate.Values, count => count > 1);
         foreach (var report in await registry.Reports.Where(r => ids.Contains(r.ReportId)).ToListAsync())
         {
             // The candidate its backlog reason names carried it alone.

@@ -1,6 +1,7 @@
 using Corrections.Editing.Persistence;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Gate;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,9 +49,9 @@ public class When_reports_flow_through_the_pipeline(PipelineService pipeline)
         }
 
         var validations = await registry.Validations.Where(v => v.VersionId == production.Id).ToListAsync();
-        var figure = Assert.Single(validations, v => v.SetName == "fashion-mnist-loose");
+        var figure = Assert.Single(validations, v => v.SetName == PipelineService.HeldOutSet);
         Assert.True(figure.Passed);
-        Assert.InRange(figure.DrawdownPp, double.MinValue, PipelineService.MaxDrawdownPp);
+        Assert.InRange(figure.DrawdownPp, double.MinValue, new ValidationSetOptions().MaxDrawdownPp);
         Assert.Equal(2000, figure.Examples);
         Assert.Contains(validations, v => v.SetName == "own-corrections" && v.ErrorRate == 0);
         Assert.DoesNotContain(validations, v => v.SetName == "fashion-mnist-strict");

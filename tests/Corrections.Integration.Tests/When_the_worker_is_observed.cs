@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Corrections.Editing.Tests;
 using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline.Gate;
 using Corrections.Pipeline.Observability;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +22,7 @@ public class When_the_worker_is_observed(PipelineService pipeline)
         Assert.Equal(HealthStatus.Healthy, report.Status);
         Assert.Contains("registry", report.Entries.Keys);
         Assert.Contains("model-store", report.Entries.Keys);
+        Assert.Contains(PipelineService.HeldOutSet, report.Entries["validation-sets"].Data.Keys);
         Assert.Contains(report.Entries.Keys, k => k.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -53,6 +56,30 @@ public class When_the_worker_is_observed(PipelineService pipeline)
         Assert.Contains(measurements, m => m.Instrument == "corrections.edit.duration" && m.Value > 0);
         Assert.Contains(measurements, m => m.Instrument == "corrections.verdicts" && Equals(m.Tags["result"], "promoted"));
         Assert.Contains(measurements, m => m.Instrument == "corrections.validation.duration" && m.Value > 0);
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_start_on_a_validation_set_it_cannot_load_and_backlog_nothing()
+    {
+        const string model = "flow-broken-set";
+        await pipeline.RegisterAsync(model);
+        using var folder = new TemporaryDirectory();
+        var cat = Directory.CreateDirectory(Path.Combine(folder.Path, "t-shirt")).FullName;
+        File.WriteAllBytes(Path.Combine(cat, "corrupt.png"), [0x89, 0x50, 0x4E, 0x47, 1]);
+        await using var registry = pipeline.Registry();
+        var backlogBefore = await registry.Reports.CountAsync(r => r.Status == ReportStatus.Backlogged);
+        await using var worker = pipeline.BuildWorker("worker-broken-set", new Dictionary<string, string?>
+        {
+            ["Validation:Sets:2:Name"] = "nae-style",
+            ["Validation:Sets:2:Format"] = "image-folder",
+            ["Validation:Sets:2:Path"] = folder.Path,
+        });
+
+        var error = await Assert.ThrowsAsync<ValidationSetUnusableException>(() => worker.StartAsync());
+
+        Assert.Contains("'nae-style'", error.Message);
+        Assert.Contains(Path.Combine(cat, "corrupt.png"), error.Message);
+        Assert.Equal(backlogBefore, await registry.Reports.CountAsync(r => r.Status == ReportStatus.Backlogged));
     }
 
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -1,16 +1,24 @@
+using System.Collections.Concurrent;
 using Corrections.Editing.Data;
 using Corrections.Imaging;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Corrections.Pipeline.Gate;
 
 /// <summary>
 /// The configured validation sets, each loaded once on first use and kept: reading 10,000 images from disk costs more
-/// than validating a candidate. Only call it inside the <see cref="ComputeGate"/>.
+/// than validating a candidate. A set that cannot be loaded throws <see cref="ValidationSetUnusableException"/> (the
+/// warm-up lets it stop the worker at start) and is named in <see cref="States"/>. Only call <see cref="For"/> inside
+/// the <see cref="ComputeGate"/>.
 /// </summary>
-public sealed class ValidationData(IOptions<ValidationOptions> options) : IDisposable
+public sealed class ValidationData(IOptions<ValidationOptions> options, ILogger<ValidationData> log) : IDisposable
 {
     private readonly Dictionary<string, LabeledImages> _loaded = [];
+    private readonly ConcurrentDictionary<string, ValidationSetState> _states = new();
+
+    /// <summary>The sets loaded or tried so far, for the health check (read from any thread).</summary>
+    public IReadOnlyCollection<ValidationSetState> States => [.. _states.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
 
     public IReadOnlyList<ValidationSetOptions> Sets => options.Value.Sets;
 
@@ -33,6 +41,28 @@ public sealed class ValidationData(IOptions<ValidationOptions> options) : IDispo
         {
             return cached;
         }
+        var skipped = new List<string>();
+        try
+        {
+            var data = LoadFromDisk(set, inputShape, skipped);
+            _loaded[set.Name] = data;
+            _states[set.Name] = new ValidationSetState(set.Name, data.Count, skipped, null);
+            if (skipped.Count > 0)
+            {
+                log.LogWarning("Validation set {Set}: {Count} unreadable file(s) skipped: {Files}", set.Name, skipped.Count, string.Join("; ", skipped));
+            }
+            return data;
+        }
+        catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            var hint = set.Format == "image-folder" && !set.SkipUnreadable ? " (fix or remove the file, or set SkipUnreadable for this set)" : "";
+            _states[set.Name] = new ValidationSetState(set.Name, 0, skipped, e.Message + hint);
+            throw new ValidationSetUnusableException(set.Name, e.Message + hint, e);
+        }
+    }
+
+    private static LabeledImages LoadFromDisk(ValidationSetOptions set, int[] inputShape, List<string> skipped)
+    {
         var split = set.Split switch
         {
             "test" => DatasetSplit.Test,
@@ -43,7 +73,7 @@ public sealed class ValidationData(IOptions<ValidationOptions> options) : IDispo
         {
             "fashion-mnist" => FashionMnist.Load(set.Path, split),
             "cifar10" => Cifar10.Load(set.Path, split),
-            "image-folder" => ImageFolder.Load(set.Path, inputShape[0], inputShape[1], inputShape[2]),
+            "image-folder" => ImageFolder.Load(set.Path, inputShape[0], inputShape[1], inputShape[2], null, set.SkipUnreadable ? skipped : null),
             _ => throw new InvalidOperationException($"Validation set '{set.Name}': format '{set.Format}' is not fashion-mnist, cifar10 or image-folder."),
         };
         using (all)
@@ -53,9 +83,7 @@ public sealed class ValidationData(IOptions<ValidationOptions> options) : IDispo
             {
                 throw new InvalidOperationException($"Validation set '{set.Name}' is empty after skipping {set.Skip} of {all.Count} examples.");
             }
-            var data = all.Select([.. Enumerable.Range(set.Skip, end - set.Skip).Select(i => (long)i)]);
-            _loaded[set.Name] = data;
-            return data;
+            return all.Select([.. Enumerable.Range(set.Skip, end - set.Skip).Select(i => (long)i)]);
         }
     }
 

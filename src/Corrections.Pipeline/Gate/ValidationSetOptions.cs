@@ -30,6 +30,13 @@ public sealed class ValidationSetOptions
     [Range(0, int.MaxValue)]
     public int Take { get; set; }
 
+    /// <summary>
+    /// For an <c>image-folder</c> set: leave out image files that cannot be decoded (counted, logged, and named in
+    /// <c>/health</c>) instead of refusing to start. Off by default: a set silently smaller than configured measures
+    /// every candidate on less than its operator thinks.
+    /// </summary>
+    public bool SkipUnreadable { get; set; }
+
     /// <summary>The models this set validates, by name; empty for every model whose input shape it fits.</summary>
     public List<string> Models { get; set; } = [];
 

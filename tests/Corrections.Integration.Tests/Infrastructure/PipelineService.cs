@@ -5,11 +5,10 @@ using Corrections.Editing.Editing;
 using Corrections.Editing.Models;
 using Corrections.Editing.Tests;
 using Corrections.Editing.Training;
-using Corrections.Messaging;
-using Corrections.Pipeline;
 using Corrections.Pipeline.Chain;
-using Corrections.Pipeline.Scheduling;
-using Quartz;
+using Corrections.Worker;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using MassTransit;
@@ -38,12 +37,8 @@ public sealed class PipelineService : IAsyncLifetime
     /// <summary>A third, retrained on the cron: every retrain of it is rejected.</summary>
     public const string StrictScheduledModel = "gate-strict-scheduled";
 
-    /// <summary>Drawdown limit (vs parent) on the loose validation set every other model is checked against.</summary>
-    /// <remarks>
-    /// Loose, because the test base model is trained for seconds, not minutes; the strict set and the benchmark show the
-    /// gate biting.
-    /// </remarks>
-    public const double MaxDrawdownPp = 8.0;
+    /// <summary>The held-out set every other model is validated on, with the limits the worker ships with.</summary>
+    public const string HeldOutSet = "fashion-mnist-held-out";
 
     public const int ValidationSkip = 5000;
 
@@ -149,7 +144,13 @@ public sealed class PipelineService : IAsyncLifetime
         }
     }
 
-    private IHost BuildHost(string worker)
+    /// <summary>
+    /// A worker host as the fixture's two are built (not started), with <paramref name="overrides"/> on top of their
+    /// settings: for a test of how a worker starts.
+    /// </summary>
+    public WebApplication BuildWorker(string worker, IReadOnlyDictionary<string, string?> overrides) => BuildHost(worker, overrides);
+
+    private WebApplication BuildHost(string worker, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>(_rabbit.Settings)
         {
@@ -160,13 +161,12 @@ public sealed class PipelineService : IAsyncLifetime
             ["Pipeline:BatchMaxWaitMs"] = "50",
             ["Validation:MinCorrectionSuccess"] = "1.0",
             ["Validation:MinEarlierCorrectionsHeld"] = "1.0",
-            ["Validation:Sets:0:Name"] = "fashion-mnist-loose",
+            // No drawdown limits here: the shipped ones (ValidationSetOptions: 1 pp vs parent, 3 pp cumulative) apply.
+            ["Validation:Sets:0:Name"] = HeldOutSet,
             ["Validation:Sets:0:Format"] = "fashion-mnist",
             ["Validation:Sets:0:Path"] = FashionMnist.DefaultDirectory,
             ["Validation:Sets:0:Skip"] = $"{ValidationSkip}",
             ["Validation:Sets:0:Take"] = "2000",
-            ["Validation:Sets:0:MaxDrawdownPp"] = $"{MaxDrawdownPp}",
-            ["Validation:Sets:0:MaxCumulativeDrawdownPp"] = "25",
             ["Validation:Sets:1:Name"] = "fashion-mnist-strict",
             ["Validation:Sets:1:Format"] = "fashion-mnist",
             ["Validation:Sets:1:Path"] = FashionMnist.DefaultDirectory,
@@ -187,29 +187,30 @@ public sealed class PipelineService : IAsyncLifetime
             ["Retraining:Schedules:2:Model"] = StrictScheduledModel,
             ["Retraining:Schedules:2:Cron"] = "0/3 * * * * ?",
         };
-        var builder = Host.CreateApplicationBuilder();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        // The worker's own composition root, warm-up included; a content root of its own, so no appsettings.json
+        // from a build output joins the settings above.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Store.Path, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         // CORRECTIONS_TEST_LOG_LEVEL=Information shows every candidate and verdict (with --logger "console;verbosity=detailed").
         builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CORRECTIONS_TEST_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
-        builder.Services
-            .AddCorrectionsRegistry(builder.Configuration)
-            .AddRegistryMigrationOnStart(builder.Configuration)
-            .AddCorrectionsPipeline(builder.Configuration)
-            .AddPipelineHealthChecks()
-            .AddSingleton(Rejections)
-            .AddCorrectionsMessaging(builder.Configuration, bus =>
+        builder.Services.AddSingleton(Rejections);
+        builder.AddCorrectionsWorker(bus =>
+        {
+            // What a monitoring dashboard would subscribe to; one temporary queue per host, so both see every event.
+            bus.AddConsumer<RejectionRecorder>().Endpoint(e =>
             {
-                bus.AddPipelineConsumers();
-                // What a monitoring dashboard would subscribe to; one temporary queue per host, so both see every event.
-                bus.AddConsumer<RejectionRecorder>().Endpoint(e =>
-                {
-                    e.Name = $"test-rejections-{worker}-{Guid.NewGuid():N}";
-                    e.Temporary = true;
-                });
+                e.Name = $"test-rejections-{worker}-{Guid.NewGuid():N}";
+                e.Temporary = true;
             });
-        builder.Services.AddRetrainingScheduler(builder.Configuration, ConnectionString);
-        builder.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
-        return builder.Build();
+        });
+        var app = builder.Build();
+        app.MapCorrectionsWorker();
+        return app;
     }
 
     /// <summary>Two epochs of Editable Training on 30,000 real Fashion-MNIST images: editable enough for the gate.</summary>

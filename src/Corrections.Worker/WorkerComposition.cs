@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Corrections.Http;
+using Corrections.Messaging;
+using Corrections.Pipeline;
+using Corrections.Pipeline.Observability;
+using Corrections.Pipeline.Scheduling;
+using Corrections.Registry;
+using MassTransit;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using Quartz;
+
+namespace Corrections.Worker;
+
+/// <summary>
+/// The worker's one composition root: <c>Program.cs</c> and the integration tests build their hosts with it, so the
+/// tests run what production runs, warm-up included.
+/// </summary>
+public static class WorkerComposition
+{
+    /// <summary>
+    /// Every service of a worker. Order matters for start-up: migrate, then warm the caches (a validation set that cannot
+    /// be loaded stops the start), then start the bus, so consumers begin warm. <paramref name="consumers"/> adds
+    /// consumers beside the pipeline's (a test's event recorder).
+    /// </summary>
+    public static WebApplicationBuilder AddCorrectionsWorker(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        builder.Services
+            .AddCorrectionsRegistry(builder.Configuration)
+            .AddRegistryMigrationOnStart(builder.Configuration)
+            .AddCorrectionsPipeline(builder.Configuration)
+            .AddPipelineWarmup()
+            .AddCorrectionsMessaging(builder.Configuration, bus =>
+            {
+                bus.AddPipelineConsumers();
+                consumers?.Invoke(bus);
+            });
+        // Scheduled retraining (Retraining:Schedules), on the clustered Quartz store in the registry database.
+        if (builder.Configuration["Postgres:ConnectionString"] is { Length: > 0 } registry)
+        {
+            builder.Services.AddRetrainingScheduler(builder.Configuration, registry);
+            builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        }
+        // Health of the registry, the model store, the validation sets and the bus at /health; metrics at /metrics.
+        builder.Services.AddPipelineHealthChecks();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(PipelineMetrics.MeterName, "MassTransit")
+            .AddPrometheusExporter());
+        // A report is at most MaxInputBytes of payload, base64 in JSON (4/3), plus the envelope.
+        var maxInput = builder.Configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxInput / 3 * 4 + 64 * 1024);
+        return builder;
+    }
+
+    /// <summary>The worker's HTTP surface: reports in, health (JSON, every check with its description), metrics.</summary>
+    public static WebApplication MapCorrectionsWorker(this WebApplication app)
+    {
+        app.MapReportEndpoints();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        app.MapPrometheusScrapingEndpoint();
+        return app;
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.ToDictionary(d => d.Key, d => d.Value?.ToString()),
+            }),
+        }, _json));
+    }
+
+    private static readonly JsonSerializerOptions _json = new() { WriteIndented = true };
+}
