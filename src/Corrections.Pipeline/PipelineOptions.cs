@@ -46,9 +46,12 @@ public sealed class PipelineOptions
     [Range(100, 600_000)]
     public int RepublishPendingAfterMs { get; set; } = 5_000;
 
-    /// <summary>How long the edit worker waits for a pending candidate before it gives the batch back for redelivery.</summary>
-    [Range(1_000, 3_600_000)]
-    public int PendingTimeoutMs { get; set; } = 60_000;
+    /// <summary>
+    /// How often each worker's <see cref="Chain.ChainSweep"/> looks for chains with work but no progress for
+    /// <see cref="RepublishPendingAfterMs"/>, and sends them a <see cref="Contracts.ResumeChain"/>.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int SweepIntervalMs { get; set; } = 5_000;
 
     /// <summary>
     /// Corrections applied earlier in the chain (since its base) that each edit must keep: they join the edit as extra

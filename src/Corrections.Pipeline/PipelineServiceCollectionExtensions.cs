@@ -69,11 +69,20 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Ingest, the edit worker and the validation consumer, each on its own queue.</summary>
+    /// <summary>The worker's sweep for chains a crash left without progress (see <see cref="ChainSweep"/>).</summary>
+    public static IServiceCollection AddChainSweep(this IServiceCollection services) => services.AddHostedService<ChainSweep>();
+
+    /// <summary>
+    /// Ingest, the edit worker (on new reports, on each verdict, on a resume command) and the validation consumer, each
+    /// on its own queue.
+    /// </summary>
     public static void AddPipelineConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<MisclassificationReportedConsumer, MisclassificationReportedConsumerDefinition>();
         bus.AddConsumer<ReportAcceptedConsumer, ReportAcceptedConsumerDefinition>();
         bus.AddConsumer<CandidateCreatedConsumer, CandidateCreatedConsumerDefinition>();
+        bus.AddConsumer<CandidateValidatedConsumer, ChainPassConsumerDefinition<CandidateValidatedConsumer>>();
+        bus.AddConsumer<CandidateRejectedConsumer, ChainPassConsumerDefinition<CandidateRejectedConsumer>>();
+        bus.AddConsumer<ResumeChainConsumer, ChainPassConsumerDefinition<ResumeChainConsumer>>();
     }
 }

@@ -31,6 +31,7 @@ public static class WorkerComposition
             .AddRegistryMigrationOnStart(builder.Configuration)
             .AddCorrectionsPipeline(builder.Configuration)
             .AddPipelineWarmup()
+            .AddChainSweep()
             .AddCorrectionsMessaging(builder.Configuration, bus =>
             {
                 bus.AddPipelineConsumers();

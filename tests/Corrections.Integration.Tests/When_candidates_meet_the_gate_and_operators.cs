@@ -1,5 +1,6 @@
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline.Chain;
+using Corrections.Pipeline.Gate;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,25 @@ public class When_candidates_meet_the_gate_and_operators(PipelineService pipelin
         var backlogged = await registry.Reports.Where(r => ids.Contains(r.ReportId)).ToListAsync();
         Assert.All(backlogged, r => Assert.StartsWith("candidate v", r.BacklogReason));
         Assert.True(await registry.Validations.AnyAsync(v => candidateIds.Contains(v.VersionId) && v.SetName == "fashion-mnist-strict" && !v.Passed));
+    }
+
+    [Fact]
+    public async Task Should_reject_a_candidate_whose_drawdown_exceeds_the_shipped_limit()
+    {
+        const string model = "gate-drawdown";
+        var v1 = await pipeline.RegisterAsync(model);
+        var report = pipeline.Report(model, pipeline.BeyondLimit);
+        await pipeline.Bus.Publish(report);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId && r.Status == ReportStatus.Backlogged), "the report is backlogged");
+
+        await using var registry = pipeline.Registry();
+        var candidate = await registry.Versions.SingleAsync(v => v.ModelId == v1.ModelId && v.Number == 2);
+        Assert.Equal(VersionStatus.Rejected, candidate.Status);
+        Assert.Contains($"{PipelineService.HeldOutSet}: drawdown vs v1", candidate.StatusReason);
+        var figure = await registry.Validations.SingleAsync(v => v.VersionId == candidate.Id && v.SetName == PipelineService.HeldOutSet);
+        Assert.True(figure.DrawdownPp > new ValidationSetOptions().MaxDrawdownPp, $"drawdown {figure.DrawdownPp:F2} pp");
+        Assert.False(figure.Passed);
+        Assert.Equal(1, (await ProductionAsync(registry, model))!.Number);
     }
 
     [Fact]

@@ -6,24 +6,21 @@ using Microsoft.Extensions.Options;
 
 namespace Corrections.Pipeline.Consumers;
 
-/// <summary>The validation consumer: runs the gate on a new candidate and announces promotion or rejection.</summary>
+/// <summary>
+/// The validation consumer: runs the gate on a new candidate and announces promotion or rejection; the announcement
+/// starts the chain's next candidate (<see cref="CandidateValidatedConsumer"/>, <see cref="CandidateRejectedConsumer"/>).
+/// </summary>
 public sealed class CandidateCreatedConsumer(CandidateGate gate, ResiliencePipelines resilience, IOptions<PipelineOptions> options, TimeProvider clock) : IConsumer<CandidateCreated>
 {
     public async Task Consume(ConsumeContext<CandidateCreated> context)
     {
         var message = context.Message;
         var verdict = await resilience.Postgres.ExecuteAsync(async ct => await gate.ValidateAsync(message.Model, message.Version, ct), context.CancellationToken);
-        if (verdict is not { Passed: true })
-        {
-            // Reports of a rejected candidate that get another try, alone; announced again on a redelivery.
-            var retries = await resilience.Postgres.ExecuteAsync(async ct => await gate.RetriesAsync(message.Model, message.Version, ct), context.CancellationToken);
-            foreach (var id in retries)
-            {
-                await Publish(context, new ReportAccepted { ReportId = id, Model = message.Model, AcceptedAt = clock.GetUtcNow() });
-            }
-        }
         if (verdict is null)
         {
+            // Already decided: a redelivery, perhaps after a crash between the verdict's commit and its events. The
+            // verdict's events cannot be rebuilt here, but the chain must not stall on them: resume it.
+            await Publish(context, new ResumeChain { Model = message.Model, At = clock.GetUtcNow() });
             return;
         }
         var now = clock.GetUtcNow();

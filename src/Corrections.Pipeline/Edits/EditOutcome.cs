@@ -3,10 +3,11 @@ using Corrections.Contracts;
 namespace Corrections.Pipeline.Edits;
 
 /// <summary>
-/// What one edit pass did: the candidate it announced (if any), how many reports went where, and the reports it left
-/// waiting for a later pass (<see cref="Deferred"/>: the caller announces them again).
+/// What one pass over a chain did: the candidate to announce (a new one, or a pending one whose announcement looks
+/// lost), and how many reports were edited into it or went to the backlog.
 /// </summary>
-public sealed record EditOutcome(CandidateCreated? Candidate, int Edited, int Backlogged, int Skipped)
+public sealed record EditOutcome(CandidateCreated? Candidate, int Edited, int Backlogged)
 {
-    public IReadOnlyList<Guid> Deferred { get; init; } = [];
+    /// <summary>Nothing to do: no report waits, or the chain is busy with a candidate the gate has not decided yet.</summary>
+    public static EditOutcome Nothing { get; } = new(null, 0, 0);
 }

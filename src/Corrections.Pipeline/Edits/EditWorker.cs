@@ -15,9 +15,11 @@ using Microsoft.Extensions.Options;
 namespace Corrections.Pipeline.Edits;
 
 /// <summary>
-/// Turns accepted reports into a candidate version: edits the version the alias points at (held in memory), stores the
-/// result as a delta when that is smaller, and records every edit. One writer per chain: the candidate is built under
-/// the model's chain lock, and only once the previous candidate has been validated, so versions stay a single line.
+/// Builds a model's next candidate from the reports waiting for it: edits the version the alias points at (held in
+/// memory), stores the result as a delta when that is smaller, and records every edit. Chains are driven by events:
+/// a pass runs when reports arrive and when the previous candidate is decided, and does nothing while a candidate is
+/// pending (its verdict starts the next pass), so no one waits on another's verdict. One writer per chain: the
+/// candidate is built under the model's chain lock, and only when no candidate is pending, so versions stay a line.
 /// </summary>
 public sealed class EditWorker(
     RegistryDbContext db,
@@ -29,66 +31,57 @@ public sealed class EditWorker(
     ResiliencePipelines resilience,
     ILogger<EditWorker> log)
 {
-    private static readonly TimeSpan _pollInterval = TimeSpan.FromMilliseconds(20);
-
-    public async Task<EditOutcome> ApplyAsync(string modelName, IReadOnlyCollection<Guid> reportIds, Func<CandidateCreated, Task> announce, CancellationToken cancellation)
+    /// <summary>One pass over <paramref name="modelName"/>'s chain: a candidate of the oldest waiting reports, if the chain is free.</summary>
+    public async Task<EditOutcome> NextAsync(string modelName, CancellationToken cancellation)
     {
         db.ChangeTracker.Clear();
-        var model = await db.ModelAsync(modelName, cancellation)
-            ?? throw new InvalidOperationException($"Model '{modelName}' is not registered (ingest accepted reports for it: was it deleted?).");
-        if (!await db.Reports.AnyAsync(r => reportIds.Contains(r.ReportId) && r.Status == ReportStatus.Received, cancellation))
+        if (await db.ModelAsync(modelName, cancellation) is not { } model)
         {
-            // A redelivery after the edit: the registry has the outcome, and there is no candidate to wait for.
-            return new EditOutcome(null, 0, 0, reportIds.Count);
+            // A message for a model this registry never had (an old queue, a deleted model): nothing can wait for it.
+            return EditOutcome.Nothing;
         }
-        var waiting = Stopwatch.StartNew();
-        while (true)
+        if (await db.PendingAsync(model.Id, cancellation) is { } pending)
         {
-            await WaitUntilNoPendingAsync(model, announce, waiting, cancellation);
-            // The compute gate first, then the chain lock, never the other way round: a retraining run on this worker
-            // holds the gate for minutes and then takes the chain lock to register its version. An edit that held the
-            // chain lock while it waited for the gate deadlocked with it until the retrain's lock wait timed out.
-            using var compute = await gate.HoldAsync(cancellation);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
-            await ChainLock.AcquireAsync(db, model.Id, cancellation);
-            if (await db.PendingAsync(model.Id, cancellation) is not null)
-            {
-                // Another worker built a candidate between our check and the lock: wait for its validation.
-                await transaction.RollbackAsync(cancellation);
-                continue;
-            }
-            var (outcome, built) = await EditLockedAsync(model, reportIds, compute, cancellation);
-            await transaction.CommitAsync(cancellation);
-            db.ChangeTracker.Clear();
-            if (built is { } candidate)
-            {
-                await compute.Run(() => { cache.Put(candidate.VersionId, candidate.Model); return 0; });
-            }
-            return outcome;
+            return await BusyAsync(model, pending, cancellation);
         }
+        if (!await db.Reports.AnyAsync(r => r.ModelName == modelName && r.Status == ReportStatus.Received, cancellation))
+        {
+            return EditOutcome.Nothing;
+        }
+        // The compute gate first, then the chain lock, never the other way round: a retraining run on this worker
+        // holds the gate for minutes and then takes the chain lock to register its version. An edit that held the
+        // chain lock while it waited for the gate deadlocked with it until the retrain's lock wait timed out.
+        using var compute = await gate.HoldAsync(cancellation);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+        await ChainLock.AcquireAsync(db, model.Id, cancellation);
+        if (await db.PendingAsync(model.Id, cancellation) is { } built)
+        {
+            // Another worker built a candidate between our check and the lock: its verdict starts the next pass.
+            await transaction.RollbackAsync(cancellation);
+            return await BusyAsync(model, built, cancellation);
+        }
+        var (outcome, candidate) = await EditLockedAsync(model, compute, cancellation);
+        await transaction.CommitAsync(cancellation);
+        db.ChangeTracker.Clear();
+        if (candidate is { } made)
+        {
+            await compute.Run(() => { cache.Put(made.VersionId, made.Model); return 0; });
+        }
+        return outcome;
     }
 
-    private async Task WaitUntilNoPendingAsync(RegisteredModel model, Func<CandidateCreated, Task> announce, Stopwatch waiting, CancellationToken cancellation)
+    /// <summary>
+    /// The chain is busy with <paramref name="pending"/>. When it has been pending for long, the worker that built it may
+    /// have died between its commit and its announcement: the caller announces it again (the gate is idempotent).
+    /// </summary>
+    private async Task<EditOutcome> BusyAsync(RegisteredModel model, ModelVersion pending, CancellationToken cancellation)
     {
-        var settings = options.Value;
-        var lastAnnounced = DateTimeOffset.MinValue;
-        while (await db.PendingAsync(model.Id, cancellation) is { } pending)
+        if (clock.GetUtcNow() - pending.CreatedAt <= TimeSpan.FromMilliseconds(options.Value.RepublishPendingAfterMs))
         {
-            if (waiting.ElapsedMilliseconds > settings.PendingTimeoutMs)
-            {
-                throw new TimeoutException($"Candidate v{pending.Number} of '{model.Name}' is still pending after {waiting.Elapsed.TotalSeconds:F0} s; is a validation consumer running? The reports will be redelivered.");
-            }
-            var now = clock.GetUtcNow();
-            var stale = TimeSpan.FromMilliseconds(settings.RepublishPendingAfterMs);
-            if (now - pending.CreatedAt > stale && now - lastAnnounced > stale)
-            {
-                // The worker that built it may have died between commit and publish: say it again (validation is idempotent).
-                log.LogWarning("Candidate v{Version} of {Model} pending since {CreatedAt}; announcing it again", pending.Number, model.Name, pending.CreatedAt);
-                await announce(await AnnouncementAsync(model, pending, cancellation));
-                lastAnnounced = now;
-            }
-            await Task.Delay(_pollInterval, cancellation);
+            return EditOutcome.Nothing;
         }
+        log.LogWarning("Candidate v{Version} of {Model} pending since {CreatedAt}; announcing it again", pending.Number, model.Name, pending.CreatedAt);
+        return EditOutcome.Nothing with { Candidate = await AnnouncementAsync(model, pending, cancellation) };
     }
 
     private async Task<CandidateCreated> AnnouncementAsync(RegisteredModel model, ModelVersion version, CancellationToken cancellation)
@@ -98,21 +91,21 @@ public sealed class EditWorker(
         return new CandidateCreated { Model = model.Name, Version = version.Number, ParentVersion = parent, ReportIds = reports, CreatedAt = version.CreatedAt };
     }
 
-    private async Task<(EditOutcome, BuiltCandidate?)> EditLockedAsync(RegisteredModel model, IReadOnlyCollection<Guid> reportIds, ComputeGate.Hold compute, CancellationToken cancellation)
+    private async Task<(EditOutcome, BuiltCandidate?)> EditLockedAsync(RegisteredModel model, ComputeGate.Hold compute, CancellationToken cancellation)
     {
         var settings = options.Value;
         var timer = Stopwatch.StartNew();
-        var ids = reportIds.ToList();
+        // The oldest waiting reports, in arrival order: whatever message triggered the pass, reports are edited first come, first served.
         var reports = await db.Reports
-            .Where(r => ids.Contains(r.ReportId) && r.Status == ReportStatus.Received && r.ModelName == model.Name)
+            .Where(r => r.Status == ReportStatus.Received && r.ModelName == model.Name)
             .OrderBy(r => r.ReceivedAt).ThenBy(r => r.ReportId)
+            .Take(settings.BatchMaxSize)
             .ToListAsync(cancellation);
         if (reports.Count == 0)
         {
-            // Redelivered after they were edited: the registry already has their outcome.
-            return (new EditOutcome(null, 0, 0, ids.Count), null);
+            return (EditOutcome.Nothing, null);
         }
-        var deferred = TakeAloneFirst(reports);
+        TakeAloneFirst(reports);
         var claimedMs = timer.Elapsed.TotalMilliseconds;
         var head = await db.AliasTargetAsync(model.Id, settings.Alias, cancellation)
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no '{settings.Alias}' version to edit; register and promote a base version first.");
@@ -134,7 +127,7 @@ public sealed class EditWorker(
             await db.SaveChangesAsync(cancellation);
             log.LogWarning("No edit of {Count} report(s) for {Model} reached its label; all went to the backlog", reports.Count, model.Name);
             metrics.Backlogged("editor", reports.Count);
-            return (new EditOutcome(null, 0, reports.Count, ids.Count - reports.Count - deferred.Count) { Deferred = deferred }, null);
+            return (new EditOutcome(null, 0, reports.Count), null);
         }
 
         var version = VersionRecords.Of(model.Id, number, head.Id, VersionKind.Edit, stored, settings.ResolvedWorkerName, now, VersionStatus.Pending);
@@ -179,8 +172,7 @@ public sealed class EditWorker(
             ReportIds = reports.Where((_, i) => edit.Edits[i].Success).Select(r => r.ReportId).ToList(),
             CreatedAt = now,
         };
-        return (new EditOutcome(announcement, edited, reports.Count - edited, ids.Count - reports.Count - deferred.Count) { Deferred = deferred },
-            new BuiltCandidate(version.Id, edit.TakeModel()));
+        return (new EditOutcome(announcement, edited, reports.Count - edited), new BuiltCandidate(version.Id, edit.TakeModel()));
 
         static void Backlog(Report report, CorrectionEdit record)
         {
@@ -196,18 +188,15 @@ public sealed class EditWorker(
     }
 
     /// <summary>
-    /// A report sent back alone (<see cref="Report.EditAlone"/>) is edited in a candidate of its own. When the batch holds
-    /// one, the rest are taken out of <paramref name="reports"/> and returned, for the caller to announce again.
+    /// A report sent back alone (<see cref="Report.EditAlone"/>) is edited in a candidate of its own: when the batch holds
+    /// one, the others are left out of <paramref name="reports"/> and wait for the next pass.
     /// </summary>
-    private static List<Guid> TakeAloneFirst(List<Report> reports)
+    private static void TakeAloneFirst(List<Report> reports)
     {
-        if (reports.Count < 2 || reports.FirstOrDefault(r => r.EditAlone) is not { } alone)
+        if (reports.FirstOrDefault(r => r.EditAlone) is { } alone)
         {
-            return [];
+            reports.RemoveAll(r => r != alone);
         }
-        var rest = reports.Where(r => r != alone).Select(r => r.ReportId).ToList();
-        reports.RemoveAll(r => r != alone);
-        return rest;
     }
 
     /// <summary>

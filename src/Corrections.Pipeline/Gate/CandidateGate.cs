@@ -119,7 +119,7 @@ public sealed class CandidateGate(
             if (retriedAlone)
             {
                 // One report of several may have broken the candidate: each gets another try, alone (see EditWorker),
-                // and only a candidate of one that fails goes to the backlog.
+                // and only a candidate of one that fails goes to the backlog. The rejection's event starts those tries.
                 reports.ForEach(r => r.SendBackAlone());
                 log.LogInformation("v{Version} of {Model} rejected; its {Count} reports are edited again, one per candidate", number, modelName, reports.Count);
             }
@@ -136,24 +136,6 @@ public sealed class CandidateGate(
         log.LogInformation("v{Version} of {Model} {Verdict} in {Ms:F0} ms: {Figures}{Reason}",
             number, modelName, reason is null ? "promoted" : "rejected", duration, Summary(figures), reason is null ? "" : $" — {reason}");
         return new GateVerdict(modelName, number, current?.Number, reason, figures, measured.CorrectionSuccess, duration);
-    }
-
-    /// <summary>
-    /// Reports of a rejected candidate of <paramref name="modelName"/> that wait to be edited again: the validation
-    /// consumer announces them after a rejection, and again when the candidate's message is redelivered (a crash between
-    /// the verdict and the announcement would otherwise leave them waiting with no message).
-    /// </summary>
-    public async Task<IReadOnlyList<Guid>> RetriesAsync(string modelName, int number, CancellationToken cancellation)
-    {
-        var model = await db.ModelAsync(modelName, cancellation);
-        if (model is null)
-        {
-            return [];
-        }
-        var rejected = db.Versions.Where(v => v.ModelId == model.Id && v.Number == number && v.Status == VersionStatus.Rejected).Select(v => v.Id);
-        return await db.Reports.AsNoTracking()
-            .Where(r => r.ModelName == modelName && r.Status == ReportStatus.Received && r.EditAlone && db.Edits.Any(e => e.ReportId == r.ReportId && e.Success && rejected.Contains(e.VersionId)))
-            .Select(r => r.ReportId).ToListAsync(cancellation);
     }
 
     private Measurement Measure(

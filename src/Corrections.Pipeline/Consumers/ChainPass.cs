@@ -1,0 +1,22 @@
+using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Resilience;
+using MassTransit;
+
+namespace Corrections.Pipeline.Consumers;
+
+/// <summary>
+/// What every trigger of a chain does — new reports, a verdict, a resume command: one pass of the edit worker, then
+/// the announcement of the candidate it built (or of a pending one whose announcement looks lost). The pass is a
+/// database unit of work; it never waits for another consumer, so a retry only ever repeats work, not a wait.
+/// </summary>
+internal static class ChainPass
+{
+    public static async Task RunAsync(EditWorker worker, ResiliencePipelines resilience, ConsumeContext context, string model)
+    {
+        var outcome = await resilience.Postgres.ExecuteAsync(async ct => await worker.NextAsync(model, ct), context.CancellationToken);
+        if (outcome.Candidate is { } candidate)
+        {
+            await resilience.Publish.ExecuteAsync(async ct => await context.Publish(candidate, ct), context.CancellationToken);
+        }
+    }
+}
