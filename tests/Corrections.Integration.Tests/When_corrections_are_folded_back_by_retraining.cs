@@ -50,7 +50,7 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         {
             var retrain = await registry.Versions.SingleAsync(v => v.Model!.Name == model && v.Number == outcome.Version);
             Assert.Equal(VersionKind.Retrain, retrain.Kind);
-            Assert.Equal(VersionStatus.Accepted, retrain.Status);
+            Assert.True(retrain.Status == VersionStatus.Accepted, $"retrain {retrain.Status}: {retrain.StatusReason}");
             Assert.Equal(ids.Count, await registry.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.FoldedVersionId == retrain.Id));
             Assert.Equal(retrain.Id, await registry.Aliases.Where(a => a.ModelId == retrain.ModelId && a.Name == "production").Select(a => a.VersionId).SingleAsync());
             Assert.True(await registry.Validations.AnyAsync(v => v.VersionId == retrain.Id && v.SetName == "own-corrections" && v.Passed));
