@@ -34,6 +34,13 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId) && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)) == ids.Count,
             "the corrections are settled");
 
+        int applied;
+        await using (var registry = pipeline.Registry())
+        {
+            applied = await registry.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.Status == ReportStatus.Applied);
+        }
+        Assert.True(applied > 0, "no correction was applied before the retrain: nothing for it to keep");
+
         RetrainOutcome outcome;
         await using (var scope = pipeline.Services.CreateAsyncScope())
         {
@@ -54,6 +61,10 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
             Assert.Equal(ids.Count, await registry.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.FoldedVersionId == retrain.Id));
             Assert.Equal(retrain.Id, await registry.Aliases.Where(a => a.ModelId == retrain.ModelId && a.Name == "production").Select(a => a.VersionId).SingleAsync());
             Assert.True(await registry.Validations.AnyAsync(v => v.VersionId == retrain.Id && v.SetName == "own-corrections" && v.Passed));
+            // The corrections production carried were checked on the retrain too (the gate once checked none for a retrain).
+            var earlier = await registry.Validations.SingleAsync(v => v.VersionId == retrain.Id && v.SetName == "earlier-corrections");
+            Assert.Equal(applied, earlier.Examples);
+            Assert.True(earlier.Passed);
         }
 
         // The drift resets: the next edit builds on the retrain, not on the edits before it.

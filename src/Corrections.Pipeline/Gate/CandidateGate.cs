@@ -64,7 +64,7 @@ public sealed class CandidateGate(
         var kept = CorrectionSet.Of(model.InputShape, earlier.Select(c => (c.InputTensor!, c.CorrectLabel)));
 
         var timer = Stopwatch.StartNew();
-        Measurement measured;
+        CandidateMeasurement measured;
         try
         {
             measured = await gate.RunAsync(() => Measure(model, version, trained, parent, parentTrained, production, productionTrained, own, kept), cancellation);
@@ -74,9 +74,10 @@ public sealed class CandidateGate(
             // A model file changed or corrupted on disk (hash mismatch, truncation): retrying cannot help, and leaving the
             // candidate pending would stall the chain. Reject it with the reason; its corrections wait for retraining.
             log.LogError(e, "v{Version} of {Model} cannot be measured", number, modelName);
-            measured = new Measurement([], 0, 0, 0, e.Message);
+            measured = new CandidateMeasurement([], 0, 0, 0, e.Message);
         }
-        var (figures, reasons) = Judge(measured, parent.Number, production?.Number, isRetrain);
+        var judgement = GateRules.Judge(measured, validation.Value, parent.Number, production?.Number, isRetrain);
+        var (figures, reasons) = (judgement.Figures, judgement.Reasons.ToList());
         var duration = timer.Elapsed.TotalMilliseconds;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
@@ -94,7 +95,7 @@ public sealed class CandidateGate(
             reasons.Add($"{alias} moved to v{current?.Number} while v{number}, built on v{parent.Number}, was validated");
         }
         var now = clock.GetUtcNow();
-        Record(version.Id, measured, figures, own.Count, isRetrain, now);
+        Record(version.Id, measured, judgement, own.Count, now);
         var reason = reasons.Count == 0 ? null : string.Join("; ", reasons);
         var reports = await db.Reports.Where(r => r.VersionId == version.Id && r.Status == ReportStatus.Edited).ToListAsync(cancellation);
         // A rejected edit of several reports sends each back for another try, alone, instead of to the backlog.
@@ -138,7 +139,7 @@ public sealed class CandidateGate(
         return new GateVerdict(modelName, number, current?.Number, reason, figures, measured.CorrectionSuccess, duration);
     }
 
-    private Measurement Measure(
+    private CandidateMeasurement Measure(
         RegisteredModel model, ModelVersion version, ModelVersion trained, ModelVersion parent, ModelVersion parentTrained,
         ModelVersion? production, ModelVersion? productionTrained, CorrectionSet own, CorrectionSet earlier)
     {
@@ -154,78 +155,12 @@ public sealed class CandidateGate(
             double? productionError = production is null ? null : Error(production, productionTrained!);
             sets.Add(new SetMeasurement(set, examples.Count, error, parentError, trainedError, productionError, timer.Elapsed.TotalMilliseconds));
         }
-        return new Measurement(sets, Metrics.HeldShare(candidate, own), Metrics.HeldShare(candidate, earlier), earlier.Count);
+        return new CandidateMeasurement(sets, Metrics.HeldShare(candidate, own), Metrics.HeldShare(candidate, earlier), earlier.Count);
     }
 
-    private (List<ValidationFigure> Figures, List<string> Reasons) Judge(Measurement measured, int parentNumber, int? productionNumber, bool isRetrain)
+    private void Record(long versionId, CandidateMeasurement measured, GateJudgement judgement, int corrections, DateTimeOffset at)
     {
-        var sets = measured.Sets;
-        var figures = new List<ValidationFigure>();
-        var reasons = new List<string>();
-        foreach (var m in sets)
-        {
-            var drawdown = Metrics.DrawdownPp(m.ParentError, m.Error);
-            var cumulative = Metrics.DrawdownPp(m.TrainedError, m.Error);
-            double? change = m.ProductionError is { } p ? Metrics.DrawdownPp(p, m.Error) : null;
-            var failures = new List<string>();
-            if (drawdown > m.Set.MaxDrawdownPp)
-            {
-                failures.Add(F($"drawdown vs v{parentNumber} {drawdown:F2} pp > {m.Set.MaxDrawdownPp} pp"));
-            }
-            if (cumulative > m.Set.MaxCumulativeDrawdownPp)
-            {
-                failures.Add(F($"cumulative drawdown {cumulative:F2} pp > {m.Set.MaxCumulativeDrawdownPp} pp"));
-            }
-            if (m.Set.MaxErrorRate is { } maxError && m.Error > maxError)
-            {
-                failures.Add(F($"error {m.Error:P2} > {maxError:P2}"));
-            }
-            if (m.Set.MaxChangeVsProductionPp is { } maxChange && change > maxChange)
-            {
-                failures.Add(F($"change vs production v{productionNumber} {change:F2} pp > {maxChange} pp"));
-            }
-            reasons.AddRange(failures.Select(f => $"{m.Set.Name}: {f}"));
-            figures.Add(new ValidationFigure
-            {
-                Set = m.Set.Name,
-                ErrorRate = m.Error,
-                DrawdownPp = drawdown,
-                CumulativeDrawdownPp = cumulative,
-                ChangeVsProductionPp = change,
-                Passed = failures.Count == 0,
-            });
-        }
-        if (measured.Unusable is { } unusable)
-        {
-            reasons.Add($"model file unusable: {unusable}");
-            return (figures, reasons);
-        }
-        // A retrain folds in conflicting corrections too (that is what the backlog holds), so it is held to a share of
-        // them, not to every one; the corrections already in production must still hold as for any candidate.
-        var minimum = OwnMinimum(isRetrain);
-        if (measured.CorrectionSuccess < minimum)
-        {
-            reasons.Add(F($"{(isRetrain ? "folded" : "own")} corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
-        }
-        var minimumHeld = validation.Value.MinEarlierCorrectionsHeld;
-        if (measured.EarlierHeld < minimumHeld)
-        {
-            reasons.Add(F($"earlier corrections: {measured.EarlierHeld:P1} of {measured.EarlierCount} still hold < {minimumHeld:P1}"));
-        }
-        if (sets.Count == 0)
-        {
-            // Fail closed: a candidate nobody measured on held-out data may have broken anything.
-            reasons.Add("no validation set fits this model: configure one under Validation:Sets for its input shape and classes");
-        }
-        return (figures, reasons);
-    }
-
-    /// <summary>The share of its own corrections a candidate must predict: all of an edit's, most of a retrain's.</summary>
-    private double OwnMinimum(bool isRetrain) => isRetrain ? validation.Value.MinFoldedCorrectionsHeld : validation.Value.MinCorrectionSuccess;
-
-    private void Record(long versionId, Measurement measured, IReadOnlyList<ValidationFigure> figures, int corrections, bool isRetrain, DateTimeOffset at)
-    {
-        foreach (var (m, figure) in measured.Sets.Zip(figures))
+        foreach (var (m, figure) in measured.Sets.Zip(judgement.Figures))
         {
             db.Validations.Add(new ValidationRecord
             {
@@ -250,7 +185,7 @@ public sealed class CandidateGate(
             SetName = OwnCorrections,
             Examples = corrections,
             ErrorRate = 1 - measured.CorrectionSuccess,
-            Passed = measured.CorrectionSuccess >= OwnMinimum(isRetrain),
+            Passed = judgement.OwnHeld,
             At = at,
         });
         db.Validations.Add(new ValidationRecord
@@ -259,7 +194,7 @@ public sealed class CandidateGate(
             SetName = EarlierCorrections,
             Examples = measured.EarlierCount,
             ErrorRate = 1 - measured.EarlierHeld,
-            Passed = measured.EarlierHeld >= validation.Value.MinEarlierCorrectionsHeld,
+            Passed = judgement.EarlierHeld,
             At = at,
         });
     }
@@ -274,8 +209,4 @@ public sealed class CandidateGate(
         string.Join(", ", figures.Select(f => F($"{f.Set} {f.ErrorRate:P2} ({f.DrawdownPp:+0.00;-0.00} pp)")));
 
     private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private sealed record SetMeasurement(ValidationSetOptions Set, int Examples, double Error, double ParentError, double TrainedError, double? ProductionError, double DurationMs);
-
-    private sealed record Measurement(IReadOnlyList<SetMeasurement> Sets, double CorrectionSuccess, double EarlierHeld, int EarlierCount, string? Unusable = null);
 }

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Corrections.Contracts;
+using Corrections.Editing.Evaluation;
+
+namespace Corrections.Pipeline.Gate;
+
+/// <summary>
+/// The gate's rules, in one place and free of I/O: each threshold of a validation set, the own corrections (all of an
+/// edit's, <see cref="ValidationOptions.MinFoldedCorrectionsHeld"/> of a retrain's), the earlier corrections, and
+/// failing closed when no set was measured. The recorded rows and the verdict both read this judgement.
+/// </summary>
+public static class GateRules
+{
+    public static GateJudgement Judge(CandidateMeasurement measured, ValidationOptions options, int parentNumber, int? productionNumber, bool isRetrain)
+    {
+        var sets = measured.Sets;
+        var figures = new List<ValidationFigure>();
+        var reasons = new List<string>();
+        foreach (var m in sets)
+        {
+            var drawdown = Metrics.DrawdownPp(m.ParentError, m.Error);
+            var cumulative = Metrics.DrawdownPp(m.TrainedError, m.Error);
+            double? change = m.ProductionError is { } p ? Metrics.DrawdownPp(p, m.Error) : null;
+            var failures = new List<string>();
+            if (drawdown > m.Set.MaxDrawdownPp)
+            {
+                failures.Add(F($"drawdown vs v{parentNumber} {drawdown:F2} pp > {m.Set.MaxDrawdownPp} pp"));
+            }
+            if (cumulative > m.Set.MaxCumulativeDrawdownPp)
+            {
+                failures.Add(F($"cumulative drawdown {cumulative:F2} pp > {m.Set.MaxCumulativeDrawdownPp} pp"));
+            }
+            if (m.Set.MaxErrorRate is { } maxError && m.Error > maxError)
+            {
+                failures.Add(F($"error {m.Error:P2} > {maxError:P2}"));
+            }
+            if (m.Set.MaxChangeVsProductionPp is { } maxChange && change > maxChange)
+            {
+                failures.Add(F($"change vs production v{productionNumber} {change:F2} pp > {maxChange} pp"));
+            }
+            reasons.AddRange(failures.Select(f => $"{m.Set.Name}: {f}"));
+            figures.Add(new ValidationFigure
+            {
+                Set = m.Set.Name,
+                ErrorRate = m.Error,
+                DrawdownPp = drawdown,
+                CumulativeDrawdownPp = cumulative,
+                ChangeVsProductionPp = change,
+                Passed = failures.Count == 0,
+            });
+        }
+        if (measured.Unusable is { } unusable)
+        {
+            reasons.Add($"model file unusable: {unusable}");
+            return new GateJudgement(figures, reasons, false, false);
+        }
+        // A retrain folds in conflicting corrections too (that is what the backlog holds), so it is held to a share of
+        // them, not to every one; the corrections already in production must still hold as for any candidate.
+        var minimum = OwnMinimum(options, isRetrain);
+        var ownHeld = measured.CorrectionSuccess >= minimum;
+        if (!ownHeld)
+        {
+            reasons.Add(F($"{(isRetrain ? "folded" : "own")} corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
+        }
+        var minimumHeld = options.MinEarlierCorrectionsHeld;
+        var earlierHeld = measured.EarlierHeld >= minimumHeld;
+        if (!earlierHeld)
+        {
+            reasons.Add(F($"earlier corrections: {measured.EarlierHeld:P1} of {measured.EarlierCount} still hold < {minimumHeld:P1}"));
+        }
+        if (sets.Count == 0)
+        {
+            // Fail closed: a candidate nobody measured on held-out data may have broken anything.
+            reasons.Add("no validation set fits this model: configure one under Validation:Sets for its input shape and classes");
+        }
+        return new GateJudgement(figures, reasons, ownHeld, earlierHeld);
+    }
+
+    /// <summary>The share of its own corrections a candidate must predict: all of an edit's, most of a retrain's.</summary>
+    public static double OwnMinimum(ValidationOptions options, bool isRetrain) => isRetrain ? options.MinFoldedCorrectionsHeld : options.MinCorrectionSuccess;
+
+    private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,4 @@
+namespace Corrections.Pipeline.Gate;
+
+/// <summary>A candidate's error on one validation set, beside its parent's, its trained version's and production's, in [0, 1].</summary>
+public sealed record SetMeasurement(ValidationSetOptions Set, int Examples, double Error, double ParentError, double TrainedError, double? ProductionError, double DurationMs);
