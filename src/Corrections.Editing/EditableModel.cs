@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Corrections.Editing.Data;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Models;
 using Corrections.Editing.Persistence;
 using static TorchSharp.torch;

@@ -26,7 +26,7 @@ public static class NativeRuntime
     /// <para>
     /// Caps oneDNN's primitive cache (unless ONEDNN_PRIMITIVE_CACHE_CAPACITY is set). oneDNN compiles and keeps a
     /// convolution kernel, with its scratch memory, for every input shape it meets, 1,024 of them by default; a worker sees
-    /// a new batch shape with almost every candidate (the rehearsed and earlier corrections grow), and the fault suite's
+    /// a new batch shape with almost every candidate (the earlier corrections grow), and the fault suite's
     /// 10,000-report burst grew it from 0.4 to 0.8 GiB and climbing. The shapes in steady use fit in far fewer.
     /// </para>
     /// </summary>

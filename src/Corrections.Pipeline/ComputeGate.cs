@@ -3,13 +3,15 @@ using System.Collections.Concurrent;
 namespace Corrections.Pipeline;
 
 /// <summary>
-/// One tensor workload at a time per process, always on the same thread. libtorch already spreads each operation over
-/// every core; two callers at once only make the OpenMP threads fight (10× slower on 2 cores), and cached models may only
-/// be evicted while nobody uses them. Everything that touches a <see cref="Edits.ModelCache"/> model runs inside this gate.
+/// One tensor workload at a time per process. libtorch already spreads each operation over every core; two callers at
+/// once only make the OpenMP threads fight (10× slower on 2 cores), and cached models may only be evicted while nobody
+/// uses them. Everything that touches a <see cref="Edits.ModelCache"/> model runs inside this gate.
 /// <para>
-/// One thread, not the thread pool: libtorch and the allocator keep per-thread scratch memory that they never give back,
-/// so tensor work hopping over the pool's threads grew the worker by a few hundred MiB per new thread (the fault suite's
-/// burst measured 0.5 → 2.2 GiB); on one thread it is paid once.
+/// Synchronous steps (<see cref="RunAsync{T}(Func{T}, CancellationToken)"/>, <see cref="Hold.Run{T}(Func{T})"/>) run on
+/// one dedicated thread, not the thread pool: libtorch and the allocator keep per-thread scratch memory that they never
+/// give back, so tensor work hopping over the pool's threads grew the worker by a few hundred MiB per new thread (the
+/// fault suite's burst measured 0.5 → 2.2 GiB); on one thread it is paid once. The overload that takes an async
+/// delegate (a retraining run) is the exception: it holds the gate but runs on the pool between its awaits.
 /// </para>
 /// </summary>
 public sealed class ComputeGate : IDisposable

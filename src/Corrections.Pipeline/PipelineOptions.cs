@@ -54,8 +54,8 @@ public sealed class PipelineOptions
     public int SweepIntervalMs { get; set; } = 5_000;
 
     /// <summary>
-    /// Corrections applied earlier in the chain (since its base) that each edit must keep: they join the edit as extra
-    /// constraints, since an edit for one input can otherwise undo the fix for another. The most recent ones, up to this many.
+    /// Earlier corrections (applied in the chain since its trained version) that each edit must keep, the most recent up
+    /// to this many: an edit for one input can otherwise undo the fix for another (see <c>ChainEditor</c>).
     /// </summary>
     [Range(0, 4096)]
     public int EarlierCorrections { get; set; } = 256;

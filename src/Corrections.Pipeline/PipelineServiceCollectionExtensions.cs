@@ -80,9 +80,9 @@ public static class PipelineServiceCollectionExtensions
     {
         bus.AddConsumer<MisclassificationReportedConsumer, MisclassificationReportedConsumerDefinition>();
         bus.AddConsumer<ReportAcceptedConsumer, ReportAcceptedConsumerDefinition>();
-        bus.AddConsumer<CandidateCreatedConsumer, CandidateCreatedConsumerDefinition>();
-        bus.AddConsumer<CandidateValidatedConsumer, ChainPassConsumerDefinition<CandidateValidatedConsumer>>();
-        bus.AddConsumer<CandidateRejectedConsumer, ChainPassConsumerDefinition<CandidateRejectedConsumer>>();
-        bus.AddConsumer<ResumeChainConsumer, ChainPassConsumerDefinition<ResumeChainConsumer>>();
+        bus.AddConsumer<CandidateCreatedConsumer, SerialConsumerDefinition<CandidateCreatedConsumer>>();
+        bus.AddConsumer<CandidateValidatedConsumer, SerialConsumerDefinition<CandidateValidatedConsumer>>();
+        bus.AddConsumer<CandidateRejectedConsumer, SerialConsumerDefinition<CandidateRejectedConsumer>>();
+        bus.AddConsumer<ResumeChainConsumer, SerialConsumerDefinition<ResumeChainConsumer>>();
     }
 }

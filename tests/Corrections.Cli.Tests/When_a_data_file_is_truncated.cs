@@ -1,3 +1,5 @@
+using Corrections.Editing.Tests;
+
 namespace Corrections.Cli.Tests;
 
 public sealed class When_a_data_file_is_truncated : IDisposable

@@ -1,3 +1,5 @@
+using Corrections.Editing.Tests;
+
 namespace Corrections.Cli.Tests;
 
 public class When_the_model_file_is_missing

@@ -1,7 +1,7 @@
 using Corrections.Contracts;
 using Corrections.Editing;
 using Corrections.Editing.Data;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Models;
 using Corrections.Editing.Tests;
 using Corrections.Editing.Training;

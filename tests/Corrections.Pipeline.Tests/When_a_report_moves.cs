@@ -84,10 +84,11 @@ public partial class When_a_report_moves
     {
         var report = Edited();
 
-        report.SendBackAlone();
+        report.SendBackAlone(At.AddSeconds(2));
 
         Assert.Equal(ReportStatus.Received, report.Status);
         Assert.True(report.EditAlone);
+        Assert.Equal(At.AddSeconds(2), report.SentBackAt);
         Assert.Null(report.VersionId);
         Assert.Null(report.EditedAt);
     }
@@ -96,11 +97,11 @@ public partial class When_a_report_moves
     public void Should_forget_edit_alone_once_decided()
     {
         var applied = Edited();
-        applied.SendBackAlone();
+        applied.SendBackAlone(At);
         applied.MarkEdited(8, At);
         applied.Apply(At);
         var backlogged = Edited();
-        backlogged.SendBackAlone();
+        backlogged.SendBackAlone(At);
         backlogged.MarkEdited(8, At);
         backlogged.Backlog(BacklogCause.CandidateRejected, "candidate v8 rejected: drawdown");
 
@@ -127,7 +128,7 @@ public partial class When_a_report_moves
             ("Apply a received report", Received, r => r.Apply(At)),
             ("Reject an edited report", Edited, r => r.Reject("late")),
             ("Edit an edited report again", Edited, r => r.MarkEdited(9, At)),
-            ("Send a received report back", Received, r => r.SendBackAlone()),
+            ("Send a received report back", Received, r => r.SendBackAlone(At)),
             ("Backlog a backlogged report", Backlogged, r => r.Backlog(BacklogCause.EditorFailed, "again")),
             ("Apply a backlogged report as an edit", Backlogged, r => r.Apply(At)),
             ("Fold an edited report", Edited, r => r.ApplyFolded(3, At)),

@@ -371,6 +371,10 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("rejection_reason");
 
+                    b.Property<DateTimeOffset?>("SentBackAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_back_at");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(128)

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Models;
 using Corrections.Editing.Training;
 using Spectre.Console.Cli;

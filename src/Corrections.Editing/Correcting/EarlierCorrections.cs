@@ -1,4 +1,4 @@
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Correcting;

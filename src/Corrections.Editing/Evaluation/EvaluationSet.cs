@@ -36,7 +36,7 @@ public sealed class EvaluationSet : IDisposable
     public int Count => Data.Count;
 
     /// <summary>Predictions of the model with <paramref name="edit"/> applied, int64 [N] on the CPU.</summary>
-    public Tensor PredictionsAfter(Editing.EditResult? edit)
+    public Tensor PredictionsAfter(Editors.EditResult? edit)
     {
         using var logits = Model.LogitsFromFeatures(Features, edit);
         return logits.argmax(1).cpu();

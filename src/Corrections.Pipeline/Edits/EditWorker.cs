@@ -95,17 +95,18 @@ public sealed class EditWorker(
     {
         var settings = options.Value;
         var timer = Stopwatch.StartNew();
-        // The oldest waiting reports, in arrival order: whatever message triggered the pass, reports are edited first come, first served.
+        // The waiting reports in queue order, whatever message triggered the pass: first come, first served, and a report
+        // sent back by a rejection queues from then on, behind those already waiting (as a message sent again would).
         var reports = await db.Reports
             .Where(r => r.Status == ReportStatus.Received && r.ModelName == model.Name)
-            .OrderBy(r => r.ReceivedAt).ThenBy(r => r.ReportId)
+            .OrderBy(r => r.SentBackAt ?? r.ReceivedAt).ThenBy(r => r.ReportId)
             .Take(settings.BatchMaxSize)
             .ToListAsync(cancellation);
         if (reports.Count == 0)
         {
             return (EditOutcome.Nothing, null);
         }
-        TakeAloneFirst(reports);
+        TakeInTurn(reports);
         var claimedMs = timer.Elapsed.TotalMilliseconds;
         var head = await db.AliasTargetAsync(model.Id, settings.Alias, cancellation)
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no '{settings.Alias}' version to edit; register and promote a base version first.");
@@ -188,14 +189,21 @@ public sealed class EditWorker(
     }
 
     /// <summary>
-    /// A report sent back alone (<see cref="Report.EditAlone"/>) is edited in a candidate of its own: when the batch holds
-    /// one, the others are left out of <paramref name="reports"/> and wait for the next pass.
+    /// A report sent back alone (<see cref="Report.EditAlone"/>) is edited in a candidate of its own. So a pass takes, in
+    /// queue order, the first report alone when it is one of those, else the reports before the next one of those; the
+    /// rest are left out of <paramref name="reports"/> and wait for the next pass.
     /// </summary>
-    private static void TakeAloneFirst(List<Report> reports)
+    private static void TakeInTurn(List<Report> reports)
     {
-        if (reports.FirstOrDefault(r => r.EditAlone) is { } alone)
+        if (reports[0].EditAlone)
         {
-            reports.RemoveAll(r => r != alone);
+            reports.RemoveRange(1, reports.Count - 1);
+            return;
+        }
+        var next = reports.FindIndex(r => r.EditAlone);
+        if (next > 0)
+        {
+            reports.RemoveRange(next, reports.Count - next);
         }
     }
 

@@ -121,7 +121,7 @@ public sealed class CandidateGate(
             {
                 // One report of several may have broken the candidate: each gets another try, alone (see EditWorker),
                 // and only a candidate of one that fails goes to the backlog. The rejection's event starts those tries.
-                reports.ForEach(r => r.SendBackAlone());
+                reports.ForEach(r => r.SendBackAlone(now));
                 log.LogInformation("v{Version} of {Model} rejected; its {Count} reports are edited again, one per candidate", number, modelName, reports.Count);
             }
             else

@@ -39,6 +39,12 @@ public sealed class Report
     /// </summary>
     public bool EditAlone { get; private set; }
 
+    /// <summary>
+    /// When a rejection sent it back: it queues for its next edit from then on, behind the reports that were already
+    /// waiting (the edit worker serves reports by <c>SentBackAt ?? ReceivedAt</c>).
+    /// </summary>
+    public DateTimeOffset? SentBackAt { get; private set; }
+
     /// <summary>The version whose edit carries this correction.</summary>
     public long? VersionId { get; private set; }
     public DateTimeOffset? EditedAt { get; private set; }
@@ -83,10 +89,10 @@ public sealed class Report
     }
 
     /// <summary>Its shared candidate was rejected: it goes back to wait for an edit, in a candidate of its own.</summary>
-    public void SendBackAlone()
+    public void SendBackAlone(DateTimeOffset at)
     {
         Move(ReportStatus.Received, nameof(SendBackAlone));
-        (VersionId, EditedAt, EditAlone) = (null, null, true);
+        (VersionId, EditedAt, EditAlone, SentBackAt) = (null, null, true, at);
     }
 
     private void Move(ReportStatus to, string move)

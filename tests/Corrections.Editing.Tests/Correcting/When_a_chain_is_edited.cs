@@ -1,6 +1,6 @@
 using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Evaluation;
 
 namespace Corrections.Editing.Tests.Correcting;

@@ -1,5 +1,5 @@
 using Corrections.Editing.Correcting;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Evaluation;
 
 namespace Corrections.Editing.Tests.Evaluation;

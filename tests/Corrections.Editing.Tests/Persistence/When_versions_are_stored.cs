@@ -1,5 +1,5 @@
 using Corrections.Editing.Data;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Models;
 using Corrections.Editing.Persistence;
 using static TorchSharp.torch;

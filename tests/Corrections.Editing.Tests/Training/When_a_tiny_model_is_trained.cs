@@ -1,4 +1,4 @@
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Training;
 

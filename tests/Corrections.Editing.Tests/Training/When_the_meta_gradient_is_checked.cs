@@ -1,4 +1,4 @@
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Training;
 using static TorchSharp.torch;
 

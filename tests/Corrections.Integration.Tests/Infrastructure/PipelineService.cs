@@ -2,7 +2,7 @@ using Corrections.Contracts;
 using Corrections.Editing;
 using Corrections.Editing.Data;
 using Corrections.Editing.Correcting;
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Models;
 using Corrections.Editing.Tests;

@@ -3,13 +3,13 @@ using MassTransit;
 namespace Corrections.Pipeline.Consumers;
 
 /// <summary>
-/// The consumers that start a chain pass on a verdict or a resume command: one at a time per worker (passes serialise
-/// on the compute gate anyway), transient failures retried, then redelivered.
+/// A consumer that does tensor work (the gate, a chain pass on a verdict or a resume command): one message at a time per
+/// worker, since that work serialises on the compute gate anyway; transient failures retried, then redelivered.
 /// </summary>
-public sealed class ChainPassConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+public sealed class SerialConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
-    public ChainPassConsumerDefinition() => ConcurrentMessageLimit = 1;
+    public SerialConsumerDefinition() => ConcurrentMessageLimit = 1;
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,

@@ -1,4 +1,4 @@
-namespace Corrections.Editing.Editing;
+namespace Corrections.Editing.Editors;
 
 /// <summary>The editor's update rule: the paper compares these four.</summary>
 public enum EditorKind

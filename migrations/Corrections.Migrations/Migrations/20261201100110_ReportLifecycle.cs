@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -26,6 +27,13 @@ namespace Corrections.Migrations.Migrations
                 nullable: false,
                 defaultValue: false);
 
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "sent_back_at",
+                schema: "corrections",
+                table: "reports",
+                type: "timestamp with time zone",
+                nullable: true);
+
             // "Edited alone next" used to be inferred from a successful edit in a rejected candidate; it is stored now.
             migrationBuilder.Sql("""
                 UPDATE corrections.reports r SET edit_alone = true
@@ -52,6 +60,11 @@ namespace Corrections.Migrations.Migrations
 
             migrationBuilder.DropColumn(
                 name: "edit_alone",
+                schema: "corrections",
+                table: "reports");
+
+            migrationBuilder.DropColumn(
+                name: "sent_back_at",
                 schema: "corrections",
                 table: "reports");
         }

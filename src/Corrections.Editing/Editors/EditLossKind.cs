@@ -1,4 +1,4 @@
-namespace Corrections.Editing.Editing;
+namespace Corrections.Editing.Editors;
 
 public enum EditLossKind
 {

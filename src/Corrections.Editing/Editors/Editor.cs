@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Corrections.Editing.Models;
 using static TorchSharp.torch;
 
-namespace Corrections.Editing.Editing;
+namespace Corrections.Editing.Editors;
 
 /// <summary>
 /// Patches a network so that given inputs get given labels, by a few optimiser steps on the editable parameters,

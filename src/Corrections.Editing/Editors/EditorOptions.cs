@@ -1,4 +1,4 @@
-namespace Corrections.Editing.Editing;
+namespace Corrections.Editing.Editors;
 
 /// <summary>
 /// How an edit is made. The learning rate (and, with <see cref="LearnBetas"/>, the decay rates) are starting values:

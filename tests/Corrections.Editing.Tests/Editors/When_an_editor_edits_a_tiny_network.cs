@@ -1,7 +1,7 @@
-using Corrections.Editing.Editing;
+using Corrections.Editing.Editors;
 using static TorchSharp.torch;
 
-namespace Corrections.Editing.Tests.Editing;
+namespace Corrections.Editing.Tests.Editors;
 
 public class When_an_editor_edits_a_tiny_network
 {

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
-namespace Corrections.Editing.Editing;
+namespace Corrections.Editing.Editors;
 
 public static class EditLoss
 {

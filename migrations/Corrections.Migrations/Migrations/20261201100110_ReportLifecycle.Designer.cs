@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Corrections.Migrations.Migrations
 {
     [DbContext(typeof(RegistryDbContext))]
-    [Migration("20261201090739_ReportLifecycle")]
+    [Migration("20261201100110_ReportLifecycle")]
     partial class ReportLifecycle
     {
         /// <inheritdoc />
@@ -373,6 +373,10 @@ namespace Corrections.Migrations.Migrations
                     b.Property<string>("RejectionReason")
                         .HasColumnType("text")
                         .HasColumnName("rejection_reason");
+
+                    b.Property<DateTimeOffset?>("SentBackAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_back_at");
 
                     b.Property<string>("Source")
                         .IsRequired()

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Corrections.Editing.Editing;
+namespace Corrections.Editing.Editors;
 
 /// <summary>
 /// What an edit produced: θ̂ for the editable parameters (aligned with the subset's indices), whether every input got

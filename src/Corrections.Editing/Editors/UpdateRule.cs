@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Corrections.Editing.Editing;
+namespace Corrections.Editing.Editors;
 
 /// <summary>
 /// An "in-graph" optimiser step: maps (parameters, gradients) to new parameters with plain tensor ops, so Editable
