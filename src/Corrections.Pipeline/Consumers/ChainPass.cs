@@ -13,10 +13,20 @@ internal static class ChainPass
 {
     public static async Task RunAsync(EditWorker worker, ResiliencePipelines resilience, ConsumeContext context, string model)
     {
-        var outcome = await resilience.Postgres.ExecuteAsync(async ct => await worker.NextAsync(model, ct), context.CancellationToken);
-        if (outcome.Candidate is { } candidate)
+        while (true)
         {
-            await resilience.Publish.ExecuteAsync(async ct => await context.Publish(candidate, ct), context.CancellationToken);
+            var outcome = await resilience.Postgres.ExecuteAsync(async ct => await worker.NextAsync(model, ct), context.CancellationToken);
+            if (outcome.Candidate is { } candidate)
+            {
+                await resilience.Publish.ExecuteAsync(async ct => await context.Publish(candidate, ct), context.CancellationToken);
+                return;
+            }
+            if (outcome.Backlogged == 0)
+            {
+                return;
+            }
+            // Every report of the pass went to the backlog and no candidate was built: no verdict will come to start the
+            // next pass, so this one goes on with the reports still waiting (the chain stalled until the sweep otherwise).
         }
     }
 }
