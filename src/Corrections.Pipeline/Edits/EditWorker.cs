@@ -100,7 +100,7 @@ public sealed class EditWorker(
         var reports = await db.Reports
             .Where(r => r.Status == ReportStatus.Received && r.ModelName == model.Name)
             .OrderBy(r => r.SentBackAt ?? r.ReceivedAt).ThenBy(r => r.ReportId)
-            .Take(settings.BatchMaxSize)
+            .Take(await BatchSizeAsync(model, cancellation))
             .ToListAsync(cancellation);
         if (reports.Count == 0)
         {
@@ -186,6 +186,28 @@ public sealed class EditWorker(
                 report.Backlog(BacklogCause.EditorFailed, $"editor-failed: label {report.CorrectLabel} not reached within {record.Steps} step(s) (edit loss {record.Loss:G3})");
             }
         }
+    }
+
+    /// <summary>
+    /// How many waiting reports the next candidate takes: half as many as the last candidate when the gate rejected it
+    /// (a batch edit of many corrections can cost more drawdown than each alone), twice as many when it promoted it, at
+    /// most <see cref="PipelineOptions.BatchMaxSize"/>. On a burst, a chain whose batches of 32 kept failing the gate
+    /// sent every report back to be edited alone; halving finds a size that passes in a few candidates.
+    /// </summary>
+    private async Task<int> BatchSizeAsync(RegisteredModel model, CancellationToken cancellation)
+    {
+        var max = options.Value.BatchMaxSize;
+        var last = await db.Versions.AsNoTracking()
+            .Where(v => v.ModelId == model.Id && v.Kind == VersionKind.Edit)
+            .OrderByDescending(v => v.Number)
+            .Select(v => new { v.Status, Reports = db.Edits.Count(e => e.VersionId == v.Id && e.Success) })
+            .FirstOrDefaultAsync(cancellation);
+        return last switch
+        {
+            null => max,
+            { Status: VersionStatus.Rejected } => Math.Max(1, last.Reports / 2),
+            _ => Math.Clamp(last.Reports * 2, 1, max),
+        };
     }
 
     /// <summary>
