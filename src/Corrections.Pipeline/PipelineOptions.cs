@@ -51,7 +51,7 @@ public sealed class PipelineOptions
     /// <see cref="RepublishPendingAfterMs"/>, and sends them a <see cref="Contracts.ResumeChain"/>.
     /// </summary>
     [Range(100, 600_000)]
-    public int SweepIntervalMs { get; set; } = 5_000;
+    public int SweepIntervalMs { get; set; } = 1_000;
 
     /// <summary>
     /// Earlier corrections (applied in the chain since its trained version) that each edit must keep, the most recent up
