@@ -46,6 +46,7 @@ public sealed class EditWorker(
         }
         if (!await db.Reports.AnyAsync(r => r.ModelName == modelName && r.Status == ReportStatus.Received, cancellation))
         {
+            log.LogDebug("Pass over {Model}: no report waits", modelName);
             return EditOutcome.Nothing;
         }
         // The compute gate first, then the chain lock, never the other way round: a retraining run on this worker
@@ -76,6 +77,8 @@ public sealed class EditWorker(
     /// </summary>
     private async Task<EditOutcome> BusyAsync(RegisteredModel model, ModelVersion pending, CancellationToken cancellation)
     {
+        // Debug: on a burst every report's pass lands here; the trace helps find a verdict that started no pass.
+        log.LogDebug("Pass over {Model}: v{Version} pending since {CreatedAt}", model.Name, pending.Number, pending.CreatedAt);
         if (clock.GetUtcNow() - pending.CreatedAt <= TimeSpan.FromMilliseconds(options.Value.RepublishPendingAfterMs))
         {
             return EditOutcome.Nothing;
@@ -106,7 +109,7 @@ public sealed class EditWorker(
         {
             return (EditOutcome.Nothing, null);
         }
-        TakeInTurn(reports);
+        ChainBatches.TakeInTurn(reports);
         var claimedMs = timer.Elapsed.TotalMilliseconds;
         var head = await db.AliasTargetAsync(model.Id, settings.Alias, cancellation)
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no '{settings.Alias}' version to edit; register and promote a base version first.");
@@ -188,45 +191,14 @@ public sealed class EditWorker(
         }
     }
 
-    /// <summary>
-    /// How many waiting reports the next candidate takes: half as many as the last candidate when the gate rejected it
-    /// (a batch edit of many corrections can cost more drawdown than each alone), twice as many when it promoted it, at
-    /// most <see cref="PipelineOptions.BatchMaxSize"/>. On a burst, a chain whose batches of 32 kept failing the gate
-    /// sent every report back to be edited alone; halving finds a size that passes in a few candidates.
-    /// </summary>
     private async Task<int> BatchSizeAsync(RegisteredModel model, CancellationToken cancellation)
     {
-        var max = options.Value.BatchMaxSize;
         var last = await db.Versions.AsNoTracking()
             .Where(v => v.ModelId == model.Id && v.Kind == VersionKind.Edit)
             .OrderByDescending(v => v.Number)
             .Select(v => new { v.Status, Reports = db.Edits.Count(e => e.VersionId == v.Id && e.Success) })
             .FirstOrDefaultAsync(cancellation);
-        return last switch
-        {
-            null => max,
-            { Status: VersionStatus.Rejected } => Math.Max(1, last.Reports / 2),
-            _ => Math.Clamp(last.Reports * 2, 1, max),
-        };
-    }
-
-    /// <summary>
-    /// A report sent back alone (<see cref="Report.EditAlone"/>) is edited in a candidate of its own. So a pass takes, in
-    /// queue order, the first report alone when it is one of those, else the reports before the next one of those; the
-    /// rest are left out of <paramref name="reports"/> and wait for the next pass.
-    /// </summary>
-    private static void TakeInTurn(List<Report> reports)
-    {
-        if (reports[0].EditAlone)
-        {
-            reports.RemoveRange(1, reports.Count - 1);
-            return;
-        }
-        var next = reports.FindIndex(r => r.EditAlone);
-        if (next > 0)
-        {
-            reports.RemoveRange(next, reports.Count - next);
-        }
+        return ChainBatches.Size(last?.Status, last?.Reports ?? 0, options.Value.BatchMaxSize);
     }
 
     /// <summary>
