@@ -48,9 +48,19 @@ public static class ChainQueries
     public static async Task<VersionLineage> LineageAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
     {
         var links = await db.Versions.AsNoTracking().Where(v => v.ModelId == version.ModelId)
-            .Select(v => new { v.Id, v.ParentId, v.Kind }).ToDictionaryAsync(v => v.Id, cancellation);
+            .Select(v => new { v.Id, v.ParentId, v.Kind }).ToDictionaryAsync(v => v.Id, v => (v.Kind, v.ParentId), cancellation);
+        return Lineage(version.Id, links);
+    }
+
+    /// <summary>
+    /// The walk itself, over a model's version links (id → kind and parent): for a caller that reads the version table
+    /// once and needs several lineages from it (the gate: candidate, parent and production).
+    /// </summary>
+    public static VersionLineage Lineage(long versionId, IReadOnlyDictionary<long, (VersionKind Kind, long? ParentId)> links)
+    {
         var chain = new List<long>();
-        var (id, kind, parentId) = (version.Id, version.Kind, version.ParentId);
+        var id = versionId;
+        var (kind, parentId) = links[id];
         while (kind == VersionKind.Edit)
         {
             chain.Add(id);

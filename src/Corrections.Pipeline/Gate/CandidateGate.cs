@@ -44,20 +44,24 @@ public sealed class CandidateGate(
             log.LogInformation("v{Version} of {Model} was already {Status}; nothing to validate", number, modelName, version.Status);
             return null;
         }
-        var parent = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version.ParentId, cancellation);
+        // The model's version table, read once (it is small): every lineage below is walked in memory.
+        var versions = await db.Versions.AsNoTracking().Where(v => v.ModelId == model.Id).ToDictionaryAsync(v => v.Id, cancellation);
+        var links = versions.ToDictionary(v => v.Key, v => (v.Value.Kind, v.Value.ParentId));
+        ModelVersion Trained(ModelVersion v) => versions[ChainQueries.Lineage(v.Id, links).TrainedId];
+        var parent = versions[version.ParentId ?? throw new InvalidOperationException($"Candidate v{number} of '{modelName}' has no parent.")];
         // Each version is measured from the features of its own trained version: a retrain is its own, and its parent
         // rests on another (sharing the retrain's would measure the parent with the retrain's lower stages).
-        var trained = await db.TrainedAsync(version, cancellation);
-        var parentTrained = await db.TrainedAsync(parent, cancellation);
+        var trained = Trained(version);
+        var parentTrained = Trained(parent);
         var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
-        var productionTrained = production is null ? null : await db.TrainedAsync(production, cancellation);
+        var productionTrained = production is null ? null : Trained(production);
         // An edit's own corrections are the reports it edited; a retrain's are every correction it folded in.
         var isRetrain = version.Kind == VersionKind.Retrain;
         var corrections = await db.Reports.AsNoTracking().Where(r => isRetrain ? r.FoldedVersionId == version.Id : r.VersionId == version.Id)
             .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
         // The earlier corrections are those applied in the parent's chain of edits, for an edit and a retrain alike: both
         // replace the parent in production, and neither may undo what production already fixes.
-        var parentChain = await db.EditChainAsync(parent, cancellation);
+        var parentChain = ChainQueries.Lineage(parent.Id, links).EditChain;
         var earlier = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && parentChain.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied)
             .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
         var own = CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel)));
