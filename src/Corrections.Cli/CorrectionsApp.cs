@@ -23,6 +23,8 @@ public static class CorrectionsApp
             config.AddCommand<TrainCommand>("train").WithDescription("Train a model (Editable Training, or --plain) and save it");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Run the editing protocols on a saved model");
             config.AddCommand<BenchmarkCommand>("benchmark").WithDescription("Train plain and editable models, run every protocol and baseline, write bench/results");
+            config.AddCommand<ShiftCommand>("shift").WithDescription("Write a shifted copy of Fashion-MNIST (IDX, and an image folder) for the lifelong benchmark and the gate");
+            config.AddCommand<LifelongCommand>("lifelong").WithDescription("Correct a stream of reported mistakes on a shift with each method; curves against an oracle");
             config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version and promote it");
             config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
             config.AddCommand<VersionsCommand>("versions").WithDescription("List a model's versions with gate status and figures");

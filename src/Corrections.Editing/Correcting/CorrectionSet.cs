@@ -56,6 +56,25 @@ public sealed class CorrectionSet
         return set;
     }
 
+    /// <summary>The values of correction <paramref name="index"/> ([C, H, W] flattened).</summary>
+    public ReadOnlySpan<float> Input(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_inputs).Slice(index * ElementCount, ElementCount);
+    }
+
+    /// <summary>A new set of the corrections at <paramref name="indices"/>, in that order.</summary>
+    public CorrectionSet Select(IEnumerable<int> indices)
+    {
+        var set = new CorrectionSet(ImageShape);
+        foreach (var i in indices)
+        {
+            set.Add(Input(i), _labels[i]);
+        }
+        return set;
+    }
+
     /// <summary>float32 values from a stored input tensor; the length is checked before any tensor sees them.</summary>
     public static float[] Decode(byte[] bytes, int expectedCount)
     {

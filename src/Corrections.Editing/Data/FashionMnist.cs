@@ -45,6 +45,29 @@ public static class FashionMnist
         return new LabeledImages(images, labels, ClassNames, imagesFile.Path);
     }
 
+    /// <summary>
+    /// Writes <paramref name="train"/> and <paramref name="test"/> in the package's layout (four gzipped IDX files), so
+    /// that <see cref="Load"/> and every <c>fashion-mnist:DIR</c> option read them back. Pixels are stored as bytes:
+    /// images should already be multiples of 1/255 (the shift generator's are) to read back exactly.
+    /// </summary>
+    public static void Write(string directory, LabeledImages train, LabeledImages test)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (prefix, data) in new[] { ("train", train), ("t10k", test) })
+        {
+            if (data.ImageShape[0] != 1)
+            {
+                throw new ArgumentException($"Fashion-MNIST images have one channel, got [{string.Join(", ", data.ImageShape)}].");
+            }
+            using var scope = NewDisposeScope();
+            var pixels = data.Images.mul(255).round().clamp(0, 255).to(ScalarType.Byte).contiguous().bytes;
+            var labels = data.Labels.to(ScalarType.Byte).contiguous().bytes;
+            var (rows, columns) = ((int)data.ImageShape[1], (int)data.ImageShape[2]);
+            IdxFile.Write(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), [data.Count, rows, columns], pixels);
+            IdxFile.Write(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), [data.Count], labels);
+        }
+    }
+
     private static string FindFile(string directory, string stem)
     {
         // The original distribution and Debian ship *.gz; some mirrors and unpacked copies drop the extension.

@@ -47,6 +47,40 @@ public sealed class IdxFile
         }
     }
 
+    /// <summary>
+    /// Writes unsigned-byte data with its sizes as an IDX file, gzipped when <paramref name="path"/> ends in .gz; the
+    /// file is written beside its final name and moved there, so a reader never sees half of it.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<int> dimensions, ReadOnlySpan<byte> data)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (dimensions.Count is 0 or > 255 || dimensions.Any(d => d < 0))
+        {
+            throw new ArgumentException($"IDX sizes must be 1 to 255 non-negative numbers, got [{string.Join(", ", dimensions)}].", nameof(dimensions));
+        }
+        var expected = dimensions.Aggregate(1L, (a, d) => a * d);
+        if (expected != data.Length)
+        {
+            throw new ArgumentException($"Sizes [{string.Join(" x ", dimensions)}] need {expected} bytes, got {data.Length}.", nameof(data));
+        }
+        var temporary = path + ".partial";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+        using (Stream content = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file)
+        {
+            Span<byte> header = stackalloc byte[4];
+            header[2] = UnsignedByteType;
+            header[3] = (byte)dimensions.Count;
+            content.Write(header);
+            foreach (var size in dimensions)
+            {
+                BinaryPrimitives.WriteInt32BigEndian(header, size);
+                content.Write(header);
+            }
+            content.Write(data);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
     private static IdxFile Read(Stream content, string path)
     {
         Span<byte> magic = stackalloc byte[4];

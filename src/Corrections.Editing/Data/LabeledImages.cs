@@ -88,6 +88,19 @@ public sealed class LabeledImages : IDisposable
         return contiguous.data<float>().ToArray();
     }
 
+    /// <summary>This set followed by <paramref name="other"/> (same classes), copied.</summary>
+    public LabeledImages Concat(LabeledImages other, string source)
+    {
+        if (!other.ImageShape.SequenceEqual(ImageShape) || !other.ClassNames.SequenceEqual(ClassNames))
+        {
+            throw new ArgumentException($"Cannot join images of [{string.Join(", ", ImageShape)}] with [{string.Join(", ", other.ImageShape)}] or different classes.");
+        }
+        using var scope = NewDisposeScope();
+        var images = cat([Images, other.Images]);
+        var labels = cat([Labels, other.Labels]);
+        return new LabeledImages(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), _classNames, source);
+    }
+
     /// <summary>Every label, in order.</summary>
     public long[] LabelValues() => Labels.data<long>().ToArray();
 

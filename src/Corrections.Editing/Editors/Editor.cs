@@ -49,6 +49,17 @@ public sealed class Editor : IDisposable
         Options = options;
     }
 
+    /// <summary>
+    /// Sets every tensor's learning rate to <paramref name="learningRate"/>. A plain-trained model learned none, so a
+    /// fair comparison tunes it by a sweep instead of editing at the starting value.
+    /// </summary>
+    public void SetLearningRate(double learningRate)
+    {
+        (Options with { LearningRate = learningRate }).Validate();
+        using var _ = no_grad();
+        _logLearningRate.fill_(Math.Log(learningRate));
+    }
+
     /// <summary>The learnable hyperparameter tensors (those with requires_grad), for the outer optimiser.</summary>
     public IReadOnlyList<Tensor> Hyperparameters =>
         new[] { _logLearningRate, _beta1Logit, _beta2Logit }.Where(t => t.requires_grad).ToList();

@@ -1,0 +1,62 @@
+using Corrections.Cli.Commands;
+using Corrections.Editing;
+using Corrections.Editing.Data;
+using Corrections.Editing.Lifelong;
+using Corrections.Editing.Lifelong.Methods;
+using Corrections.Editing.Training;
+
+namespace Corrections.Cli.Benchmarks;
+
+/// <summary>The methods of the lifelong benchmark by name, built from the command's settings.</summary>
+public static class LifelongMethods
+{
+    public const string AllNames = "none, oracle, lookup-cache, plain-editor, editable-chain, grace, naive-consolidation, retraining, memory-consolidation";
+
+    public static IReadOnlyList<string> Names { get; } = AllNames.Split(", ");
+
+    /// <summary>
+    /// Disjoint slices of the clean training split: the memory's reference inputs and the gates' validation inputs.
+    /// The stream measures on the test splits, which no method sees.
+    /// </summary>
+    public sealed class CleanSlices(LabeledImages reference, LabeledImages validation) : IDisposable
+    {
+        public LabeledImages Reference { get; } = reference;
+        public LabeledImages Validation { get; } = validation;
+
+        public static CleanSlices Of(LabeledImages train) =>
+            new(train.Select(Enumerable.Range(0, 5000).Select(i => (long)i).ToArray()), train.Select(Enumerable.Range(5000, 2000).Select(i => (long)i).ToArray()));
+
+        public void Dispose()
+        {
+            Reference.Dispose();
+            Validation.Dispose();
+        }
+    }
+
+    public static ICorrectionMethod Create(string name, LifelongSettings s, EditableModel start, EditableModel? plain, EditableModel? oracle, LabeledImages clean, CleanSlices slices) => name switch
+    {
+        "none" => new FixedModel("none", start),
+        "oracle" => new FixedModel("oracle", oracle!, new Dictionary<string, string> { ["model"] = s.Oracle! }),
+        "lookup-cache" => new LookupCacheMethod(start),
+        "plain-editor" => new EditorMethod("plain-editor", plain!, keepEarlier: false, slices.Validation.Images, slices.Validation.Labels, learningRate: s.PlainEditorLearningRate),
+        "editable-chain" => new EditorMethod("editable-chain", start, keepEarlier: true, slices.Validation.Images, slices.Validation.Labels),
+        "grace" => new CodebookMethod(start, s.GraceRadius),
+        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate }, s.Every),
+        "retraining" => new RetrainingMethod(start, s.RetrainLimit > 0 && s.RetrainLimit < clean.Count ? clean.Take(s.RetrainLimit) : clean,
+            new EditableTrainingOptions { Epochs = 1, TrainingMaxSteps = 3, Seed = 1 }, s.RetrainEvery),
+        "memory-consolidation" => new MemoryConsolidationMethod(start, clean, slices.Reference, slices.Validation, new LifelongOptions
+        {
+            RadiusScale = s.RadiusScale,
+            ConsolidateEvery = s.ConsolidateEvery,
+            CleanLimitPp = s.CleanLimit,
+            Consolidation = new ConsolidationOptions
+            {
+                Steps = s.ConsolidationSteps,
+                LearningRate = s.ConsolidationLearningRate,
+                AnchorCoefficient = s.Anchor,
+                Editable = !s.PlainConsolidation,
+            },
+        }),
+        _ => throw new ArgumentException($"Unknown method '{name}'. Known: {AllNames}."),
+    };
+}

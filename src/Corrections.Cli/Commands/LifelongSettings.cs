@@ -1,0 +1,153 @@
+using System.ComponentModel;
+using Corrections.Cli.Benchmarks;
+using Corrections.Editing.Shifts;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Corrections.Cli.Commands;
+
+/// <summary>The stream, the models, and every method's hyperparameters (defaults: tuned on the blur shift; bench/README.md).</summary>
+public sealed class LifelongSettings : CorrectionsSettings
+{
+    [CommandOption("-m|--model")]
+    [Description("The start model (editable), as deployed when the shift begins")]
+    public string Model { get; init; } = ".corrections/models/fashion-mnist-editable-3ep.ctm";
+
+    [CommandOption("--plain-model")]
+    [Description("A plain-trained model for the plain-editor method")]
+    public string? PlainModel { get; init; }
+
+    [CommandOption("--oracle")]
+    [Description("A model trained on clean + the whole shifted train split (corrections shift --oracle-data, then train)")]
+    public string? Oracle { get; init; }
+
+    [CommandOption("-s|--shift")]
+    [Description("A shift family generated in memory (fog, noise, rotation, occlusion, blur) or fashion-mnist:DIR for one made elsewhere")]
+    public string Shift { get; init; } = "";
+
+    [CommandOption("--shift-seed")]
+    [DefaultValue(1L)]
+    public long ShiftSeed { get; init; } = 1;
+
+    [CommandOption("--data")]
+    [Description("The clean data")]
+    [DefaultValue("fashion-mnist")]
+    public string Data { get; init; } = "fashion-mnist";
+
+    [CommandOption("--methods")]
+    [Description("Comma list, or all: " + LifelongMethods.AllNames)]
+    [DefaultValue("all")]
+    public string Methods { get; init; } = "all";
+
+    [CommandOption("--reports")]
+    [DefaultValue(2000)]
+    public int Reports { get; init; } = 2000;
+
+    [CommandOption("--every")]
+    [Description("Reports between checkpoints")]
+    [DefaultValue(100)]
+    public int Every { get; init; } = 100;
+
+    [CommandOption("--seed")]
+    [DefaultValue(20261201L)]
+    public long Seed { get; init; } = 20261201;
+
+    [CommandOption("-o|--out")]
+    [Description("Path stem of the result files (.json, -shifted.png, -retention.png, -clean.png)")]
+    public string? Out { get; init; }
+
+    [CommandOption("--json")]
+    public bool Json { get; init; }
+
+    [CommandOption("--radius-scale")]
+    [Description("memory-consolidation: share of half the distance to the nearest other-label key a radius may reach")]
+    [DefaultValue(0.5)]
+    public double RadiusScale { get; init; } = 0.5;
+
+    [CommandOption("--consolidate-every")]
+    [DefaultValue(100)]
+    public int ConsolidateEvery { get; init; } = 100;
+
+    [CommandOption("--consolidation-steps")]
+    [DefaultValue(150)]
+    public int ConsolidationSteps { get; init; } = 150;
+
+    [CommandOption("--consolidation-lr")]
+    [DefaultValue(1e-3)]
+    public double ConsolidationLearningRate { get; init; } = 1e-3;
+
+    [CommandOption("--anchor")]
+    [Description("memory-consolidation: weight of KL(start ‖ model) on clean images")]
+    [DefaultValue(1.0)]
+    public double Anchor { get; init; } = 1;
+
+    [CommandOption("--plain-consolidation")]
+    [Description("memory-consolidation: fine-tune on the task loss alone, without Editable Training's terms")]
+    public bool PlainConsolidation { get; init; }
+
+    [CommandOption("--clean-limit")]
+    [Description("memory-consolidation: refuse a consolidation that costs more than this on clean validation images (pp)")]
+    [DefaultValue(0.3)]
+    public double CleanLimit { get; init; } = 0.3;
+
+    [CommandOption("--plain-editor-lr")]
+    [Description("plain-editor: the editor learning rate (a plain model learned none)")]
+    [DefaultValue(1e-3)]
+    public double PlainEditorLearningRate { get; init; } = 1e-3;
+
+    [CommandOption("--grace-radius")]
+    [Description("grace: the initial radius ε₀ of a key")]
+    [DefaultValue(2.0)]
+    public double GraceRadius { get; init; } = 2;
+
+    [CommandOption("--naive-steps")]
+    [DefaultValue(100)]
+    public int NaiveSteps { get; init; } = 100;
+
+    [CommandOption("--naive-lr")]
+    [DefaultValue(1e-3)]
+    public double NaiveLearningRate { get; init; } = 1e-3;
+
+    [CommandOption("--retrain-every")]
+    [DefaultValue(500)]
+    public int RetrainEvery { get; init; } = 500;
+
+    [CommandOption("--retrain-limit")]
+    [Description("retraining: clean training images per retraining (0: all)")]
+    [DefaultValue(0)]
+    public int RetrainLimit { get; init; }
+
+    public IReadOnlyList<string> MethodNames() => Methods == "all"
+        ? LifelongMethods.Names.Where(n => (n != "plain-editor" || PlainModel is not null) && (n != "oracle" || Oracle is not null)).ToList()
+        : Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Shift))
+        {
+            return ValidationResult.Error($"--shift is required: one of {string.Join(", ", ImageShifts.Names)}, or fashion-mnist:DIR.");
+        }
+        if (!Shift.Contains(':') && !ImageShifts.Names.Contains(Shift.ToLowerInvariant()))
+        {
+            return ValidationResult.Error($"Unknown shift '{Shift}'. Known: {string.Join(", ", ImageShifts.Names)}, or fashion-mnist:DIR.");
+        }
+        var unknown = MethodNames().Where(n => !LifelongMethods.Names.Contains(n)).ToList();
+        if (unknown.Count > 0)
+        {
+            return ValidationResult.Error($"Unknown method '{unknown[0]}'. Known: {LifelongMethods.AllNames}.");
+        }
+        if (MethodNames().Contains("plain-editor") && PlainModel is null)
+        {
+            return ValidationResult.Error("plain-editor needs --plain-model (train one with `corrections train --plain`).");
+        }
+        if (MethodNames().Contains("oracle") && Oracle is null)
+        {
+            return ValidationResult.Error("oracle needs --oracle (a model trained on clean + shifted training data).");
+        }
+        if (Reports < 1 || Every < 1 || ConsolidateEvery < 1 || RetrainEvery < 1)
+        {
+            return ValidationResult.Error("--reports, --every, --consolidate-every and --retrain-every must be at least 1.");
+        }
+        return RadiusScale is <= 0 or > 1 ? ValidationResult.Error("--radius-scale lies in (0, 1].") : ValidationResult.Success();
+    }
+}

@@ -1,0 +1,205 @@
+using static TorchSharp.torch;
+
+namespace Corrections.Editing.Correcting;
+
+/// <summary>
+/// Corrections the weights do not (yet) make, kept as a codebook beside the network: each entry is a corrected input's
+/// key (the activation entering <see cref="KeyStage"/>), its label and a radius. An input whose key falls within an
+/// entry's radius gets that entry's label (the nearest such entry wins). Like GRACE's codebook, with two differences
+/// that make it safe to keep every correction live:
+/// <list type="bullet">
+/// <item>every correction keeps an entry of its own (nothing is merged into a neighbour), so a conflict can shrink a
+/// radius but never uncover a reported input: its own key lies at distance 0;</item>
+/// <item>a radius reaches at most <see cref="RadiusScale"/> × half the distance to the nearest key of another label,
+/// counting the keys of clean reference inputs with their true labels, so an entry cannot capture the clean inputs
+/// around it.</item>
+/// </list>
+/// Keys sit below the editable stages when <see cref="KeyStage"/> is at or below the subset's first stage; otherwise
+/// anything that changes the weights must <see cref="Rebuild"/> the memory. Every shrink is counted.
+/// </summary>
+public sealed class CorrectionMemory : IDisposable
+{
+    private Tensor _keys;
+    private readonly List<long> _labels = [];
+    private readonly List<double> _radii = [];
+    private Tensor _referenceKeys;
+    private long[] _referenceLabels = [];
+
+    /// <param name="keyStage">The stage whose input is the key.</param>
+    /// <param name="radiusScale">Share of half the distance to the nearest other-label key that a radius may reach, in (0, 1].</param>
+    /// <param name="imageShape">[C, H, W] of the corrected inputs.</param>
+    public CorrectionMemory(int keyStage, double radiusScale, int[] imageShape)
+    {
+        if (radiusScale is <= 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(radiusScale), radiusScale, "The radius scale lies in (0, 1].");
+        }
+        KeyStage = keyStage;
+        RadiusScale = radiusScale;
+        Entries = new CorrectionSet(imageShape);
+        _keys = empty(0);
+        _referenceKeys = empty(0);
+    }
+
+    public int KeyStage { get; }
+
+    public double RadiusScale { get; }
+
+    /// <summary>The corrected inputs and labels the memory holds, in the order of its keys.</summary>
+    public CorrectionSet Entries { get; private set; }
+
+    public int Count => _labels.Count;
+
+    public IReadOnlyList<double> Radii => _radii;
+
+    /// <summary>How many times adding an entry shrank another entry's radius.</summary>
+    public int Shrinks { get; private set; }
+
+    /// <summary>
+    /// Keys every entry of <paramref name="entries"/> anew under <paramref name="model"/>'s weights, with the clean reference
+    /// inputs <paramref name="referenceImages"/> (and their true labels) as the limit on every radius.
+    /// </summary>
+    public void Rebuild(EditableModel model, CorrectionSet entries, Tensor referenceImages, Tensor referenceLabels)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = entries.ToTensors();
+        var keys = Keys(model, x);
+        var referenceKeys = Keys(model, referenceImages);
+        Replace(ref _keys, keys.MoveToOuterDisposeScope());
+        Replace(ref _referenceKeys, referenceKeys.MoveToOuterDisposeScope());
+        _referenceLabels = referenceLabels.data<long>().ToArray();
+        Entries = entries.Select(Enumerable.Range(0, entries.Count));
+        _labels.Clear();
+        _labels.AddRange(y.data<long>().ToArray());
+        _radii.Clear();
+        if (Count == 0)
+        {
+            return;
+        }
+        // All radii at once: the nearest other-label reference and the nearest other-label entry of every entry.
+        var nearest = full(Count, float.PositiveInfinity);
+        if (_referenceLabels.Length > 0)
+        {
+            var toReferences = cdist(_keys, _referenceKeys);
+            var other = y.view(-1, 1).ne(referenceLabels.view(1, -1));
+            nearest = minimum(nearest, where(other, toReferences, full_like(toReferences, float.PositiveInfinity)).min(1).values);
+        }
+        var toEntries = cdist(_keys, _keys);
+        var otherEntry = y.view(-1, 1).ne(y.view(1, -1));
+        nearest = minimum(nearest, where(otherEntry, toEntries, full_like(toEntries, float.PositiveInfinity)).min(1).values);
+        _radii.AddRange(nearest.data<float>().ToArray().Select(d => float.IsPositiveInfinity(d) ? 0.0 : RadiusScale * d / 2));
+    }
+
+    /// <summary>Adds one correction; an entry of another label closer than twice its radius is shrunk to make room.</summary>
+    public void Add(EditableModel model, ReadOnlySpan<float> input, long label)
+    {
+        using var scope = NewDisposeScope();
+        var image = tensor(input.ToArray(), [1, .. Entries.ImageShape.Select(d => (long)d)]);
+        var key = Keys(model, image);
+        if (Count > 0)
+        {
+            var distances = cdist(key, _keys).flatten().data<float>().ToArray();
+            for (var j = 0; j < Count; j++)
+            {
+                var limit = RadiusScale * distances[j] / 2;
+                if (_labels[j] != label && limit < _radii[j])
+                {
+                    _radii[j] = limit;
+                    Shrinks++;
+                }
+            }
+        }
+        var radius = RadiusFor(key[0], label, exclude: -1);
+        Replace(ref _keys, (Count == 0 ? key : cat([_keys, key])).MoveToOuterDisposeScope());
+        Entries.Add(input, label);
+        _labels.Add(label);
+        _radii.Add(radius);
+    }
+
+    /// <summary>The label of the covering entry nearest to each input's key, or -1 where none covers it.</summary>
+    public long[] Lookup(Tensor keys)
+    {
+        var result = Enumerable.Repeat(-1L, (int)keys.shape[0]).ToArray();
+        if (Count == 0 || keys.shape[0] == 0)
+        {
+            return result;
+        }
+        using var scope = NewDisposeScope();
+        var distances = cdist(keys, _keys);
+        var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1);
+        var covered = where(distances.le(radii), distances, full_like(distances, float.PositiveInfinity));
+        var (nearest, index) = covered.min(1);
+        var found = nearest.isfinite().data<bool>().ToArray();
+        var indices = index.data<long>().ToArray();
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (found[i])
+            {
+                result[i] = _labels[(int)indices[i]];
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The model's predictions with the memory's labels where an entry covers the input.</summary>
+    public long[] Predict(EditableModel model, Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        using var x = model.Preprocess(images);
+        var keys = model.Network.Logits(x, toStage: KeyStage);
+        var predictions = model.Network.Logits(keys, fromStage: KeyStage).argmax(1).data<long>().ToArray();
+        var remembered = Lookup(keys);
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            if (remembered[i] >= 0)
+            {
+                predictions[i] = remembered[i];
+            }
+        }
+        return predictions;
+    }
+
+    public void Dispose()
+    {
+        _keys.Dispose();
+        _referenceKeys.Dispose();
+    }
+
+    private Tensor Keys(EditableModel model, Tensor images)
+    {
+        using var x = model.Preprocess(images);
+        return model.Network.Logits(x, toStage: KeyStage).flatten(1);
+    }
+
+    private double RadiusFor(Tensor key, long label, int exclude)
+    {
+        using var scope = NewDisposeScope();
+        var nearest = double.PositiveInfinity;
+        if (_referenceLabels.Length > 0)
+        {
+            var other = tensor(_referenceLabels).ne(label);
+            var distances = cdist(key.view(1, -1), _referenceKeys).flatten();
+            var masked = where(other, distances, full_like(distances, float.PositiveInfinity));
+            nearest = Math.Min(nearest, masked.min().item<float>());
+        }
+        if (Count > 0)
+        {
+            var distances = cdist(key.view(1, -1), _keys).flatten().data<float>().ToArray();
+            for (var j = 0; j < distances.Length; j++)
+            {
+                if (j != exclude && _labels[j] != label)
+                {
+                    nearest = Math.Min(nearest, distances[j]);
+                }
+            }
+        }
+        // With no other label anywhere nothing limits the radius; an entry then covers its own key alone.
+        return double.IsPositiveInfinity(nearest) ? 0 : RadiusScale * nearest / 2;
+    }
+
+    private static void Replace(ref Tensor field, Tensor value)
+    {
+        field.Dispose();
+        field = value;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Evaluation;
+using static TorchSharp.torch;
+
+namespace Corrections.Editing.Lifelong;
+
+/// <summary>
+/// The lifelong protocol: monitoring reports the mistakes production makes on shifted inputs, one after another, with
+/// their true labels, and the method corrects each as it comes. The next report is always the next shifted training
+/// image (in a seeded order) that the method's <em>current</em> production gets wrong, so a method that learns the
+/// shift sees fewer mistakes to report. Every <see cref="StreamOptions.Every"/> reports the figures of
+/// <see cref="StreamCheckpoint"/> are measured on splits nobody reported.
+/// </summary>
+public static class CorrectionStream
+{
+    // Candidates predicted together while looking for the next mistake: one forward pass instead of 64.
+    private const int Lookahead = 64;
+
+    public static StreamResult Run(ICorrectionMethod method, StreamData data, StreamOptions options, IProgress<StreamProgress>? progress = null)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var train = data.ShiftedTrain;
+        var shape = train.ImageShape.Select(d => (int)d).ToArray();
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        new Random((int)(options.Seed % int.MaxValue)).Shuffle(order);
+        var labels = train.LabelValues();
+        var reported = new CorrectionSet(shape);
+        var checkpoints = new List<StreamCheckpoint>();
+        var latencies = new List<double>();
+        var (effective, scanned, position) = (0, 0, 0);
+        var correctTime = TimeSpan.Zero;
+
+        checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned));
+        while (reported.Count < options.Reports && position < order.Length)
+        {
+            var window = order.AsSpan(position, Math.Min(Lookahead, order.Length - position)).ToArray().Select(i => (long)i).ToArray();
+            long[] predictions;
+            using (var scope = NewDisposeScope())
+            {
+                var (images, _) = train.Batch(window);
+                predictions = method.Predict(images);
+            }
+            var miss = -1;
+            for (var i = 0; i < window.Length; i++)
+            {
+                if (predictions[i] != labels[window[i]])
+                {
+                    miss = i;
+                    break;
+                }
+            }
+            if (miss < 0)
+            {
+                position += window.Length;
+                scanned += window.Length;
+                continue;
+            }
+            position += miss + 1;
+            scanned += miss + 1;
+            var index = (int)window[miss];
+            var input = train.ImageValues(index);
+            var label = labels[index];
+            var started = Stopwatch.GetTimestamp();
+            method.Correct(input, label);
+            var took = Stopwatch.GetElapsedTime(started);
+            correctTime += took;
+            latencies.Add(took.TotalMilliseconds);
+            using (var scope = NewDisposeScope())
+            {
+                var (image, _) = train.Batch([index]);
+                effective += method.Predict(image)[0] == label ? 1 : 0;
+            }
+            reported.Add(input, label);
+            if (reported.Count % options.Every == 0)
+            {
+                checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned));
+            }
+            progress?.Report(new StreamProgress(method.Name, reported.Count, options.Reports, clock.Elapsed));
+        }
+        if (checkpoints[^1].Reports != reported.Count)
+        {
+            checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned));
+        }
+        return new StreamResult
+        {
+            Method = method.Name,
+            Shift = data.Shift,
+            Settings = method.Settings,
+            Checkpoints = checkpoints,
+            Exhausted = reported.Count < options.Reports,
+            CorrectP50Ms = Metrics.Percentile(latencies, 50),
+            CorrectP99Ms = Metrics.Percentile(latencies, 99),
+            CorrectMaxMs = latencies.DefaultIfEmpty(double.NaN).Max(),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    private static StreamCheckpoint Measure(ICorrectionMethod method, StreamData data, CorrectionSet reported, StreamOptions options, int effective, TimeSpan correctTime, int scanned)
+    {
+        using var scope = NewDisposeScope();
+        var retention = 100.0;
+        var views = double.NaN;
+        if (reported.Count > 0)
+        {
+            var (x, y) = reported.ToTensors();
+            retention = 100.0 * Agreement(method.Predict(x), y.data<long>().ToArray());
+            views = 100.0 * ViewsFollow(method, reported, options);
+        }
+        return new StreamCheckpoint
+        {
+            Reports = reported.Count,
+            ShiftedErrorPct = 100.0 * (1 - Agreement(method.Predict(data.ShiftedTest.Images), data.ShiftedTest.LabelValues())),
+            CleanErrorPct = 100.0 * (1 - Agreement(method.Predict(data.CleanTest.Images), data.CleanTest.LabelValues())),
+            RetentionPct = retention,
+            EffectivePct = reported.Count == 0 ? 100.0 : 100.0 * effective / reported.Count,
+            ViewsPct = views,
+            CorrectSeconds = correctTime.TotalSeconds,
+            Scanned = scanned,
+        };
+    }
+
+    /// <summary>
+    /// Augmented views of a fixed sample of the reported inputs (every k-th, so the sample spans the whole stream so
+    /// far), predicted as their corrected labels: a correction that holds only for the exact pixels is a lookup, not a fix.
+    /// </summary>
+    private static double ViewsFollow(ICorrectionMethod method, CorrectionSet reported, StreamOptions options)
+    {
+        var stride = Math.Max(1, reported.Count / options.ViewSample);
+        var sample = Enumerable.Range(0, reported.Count).Where(i => i % stride == 0).Take(options.ViewSample).ToList();
+        using var generator = new Generator((ulong)options.Seed);
+        var (x, y) = reported.Select(sample).ToTensors();
+        var views = cat(Enumerable.Range(0, sample.Count).Select(i => EditProtocols.AugmentedViews(x.narrow(0, i, 1), options.Views, generator)).ToList(), 0);
+        var wanted = y.repeat_interleave(options.Views).data<long>().ToArray();
+        return Agreement(method.Predict(views), wanted);
+    }
+
+    private static double Agreement(long[] predictions, long[] labels) =>
+        predictions.Length == 0 ? 1.0 : predictions.Where((p, i) => p == labels[i]).Count() / (double)predictions.Length;
+}

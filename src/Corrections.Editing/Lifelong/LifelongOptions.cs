@@ -1,0 +1,25 @@
+using Corrections.Editing.Training;
+
+namespace Corrections.Editing.Lifelong;
+
+/// <summary>
+/// The product's design for a stream of corrections: every report takes effect at once through the
+/// <see cref="Correcting.CorrectionMemory"/>, and every <see cref="ConsolidateEvery"/> reports a consolidation folds
+/// all corrections so far into the weights (anchored to the start version, Editable Training's terms kept) and the
+/// memory is rebuilt with only the corrections the new weights do not make.
+/// </summary>
+public sealed record LifelongOptions
+{
+    /// <summary>The stage whose input keys the memory; null: the last stage (the penultimate activation).</summary>
+    public int? KeyStage { get; init; }
+
+    /// <inheritdoc cref="Correcting.CorrectionMemory.RadiusScale"/>
+    public double RadiusScale { get; init; } = 0.5;
+
+    public int ConsolidateEvery { get; init; } = 100;
+
+    public ConsolidationOptions Consolidation { get; init; } = new() { Editable = true, Steps = 150 };
+
+    /// <summary>A consolidation is refused when it costs more than this on the clean validation set, against the start.</summary>
+    public double CleanLimitPp { get; init; } = 0.3;
+}

@@ -1,0 +1,85 @@
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Data;
+using Corrections.Editing.Models;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace Corrections.Editing.Training;
+
+/// <summary>
+/// Folds corrections into a model's weights in a few hundred steps, where a retraining spends a full epoch and drowns
+/// them (or, repeated ×100, overfits them). The anchor is a fixed model: against the version trained last it keeps the
+/// original distribution from drifting consolidation after consolidation, which KL to the previous version does not.
+/// </summary>
+public static class Consolidation
+{
+    /// <summary>Trains <paramref name="model"/> in place; returns the mean loss of the last tenth of the steps.</summary>
+    public static double Run(EditableModel model, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options)
+    {
+        options.Validate();
+        if (corrections.Count == 0)
+        {
+            return 0;
+        }
+        if (!clean.ImageShape.SequenceEqual(model.Architecture.InputShape) || !corrections.ImageShape.Select(d => (long)d).SequenceEqual(model.Architecture.InputShape))
+        {
+            throw new ArgumentException($"Consolidation data of [{string.Join(", ", corrections.ImageShape)}] and [{string.Join(", ", clean.ImageShape)}] do not fit a model of [{string.Join(", ", model.Architecture.InputShape)}].");
+        }
+        var (correctionImages, correctionLabels) = corrections.ToTensors();
+        using var _ci = correctionImages;
+        using var _cl = correctionLabels;
+        using var optimizer = new OuterAdam(model.Network.Parameters, options.LearningRate);
+        using var generator = new Generator((ulong)options.Seed);
+        var objective = options.Editable
+            ? new EditableObjective(model, new EditableTrainingOptions { BatchSize = options.CleanBatch + options.CorrectionBatch }, new UniformEditTargets())
+            : null;
+        var tail = new List<double>();
+        for (var step = 0; step < options.Steps; step++)
+        {
+            // One scope per step: the graph and every batch are freed before the next step.
+            using var scope = NewDisposeScope();
+            var picks = randint(0, corrections.Count, [options.CorrectionBatch], dtype: int64, generator: generator);
+            var cleanPicks = randint(0, clean.Count, [options.CleanBatch], dtype: int64, generator: generator).data<long>().ToArray();
+            var (cleanImages, cleanLabels) = clean.Batch(cleanPicks);
+            var images = cat([cleanImages, correctionImages.index_select(0, picks)]);
+            var labels = cat([cleanLabels, correctionLabels.index_select(0, picks)]);
+            var inputs = model.Preprocess(Augment(images, options, generator));
+            Tensor loss;
+            if (objective is not null)
+            {
+                // The clean rows come first: the in-graph edit takes row 0 (a clean image), and the other rows, the
+                // corrections among them, are the control set that the edit must leave alone.
+                var terms = objective.Compute(inputs, labels, null, generator);
+                loss = terms.Task + terms.Editability! + terms.Stability!;
+            }
+            else
+            {
+                loss = cross_entropy(model.Network.Forward(inputs, StatisticsMode.Batch), labels);
+            }
+            if (options.AnchorCoefficient > 0)
+            {
+                var cleanInputs = inputs.narrow(0, 0, options.CleanBatch);
+                Tensor target;
+                using (no_grad())
+                {
+                    target = log_softmax(anchor.Network.Forward(cleanInputs, StatisticsMode.Running), 1);
+                }
+                var current = log_softmax(model.Network.Forward(cleanInputs, StatisticsMode.Running), 1);
+                loss = loss + options.AnchorCoefficient * kl_div(current, target, reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true) / options.CleanBatch;
+            }
+            loss.backward();
+            optimizer.Step(options.ClipNorm);
+            if (step >= options.Steps - Math.Max(1, options.Steps / 10))
+            {
+                tail.Add(loss.item<float>());
+            }
+        }
+        return tail.Average();
+    }
+
+    private static Tensor Augment(Tensor images, ConsolidationOptions options, Generator generator)
+    {
+        var x = options.CropPadding > 0 ? Augmentation.RandomCrop(images, options.CropPadding, generator) : images;
+        return options.HorizontalFlip ? Augmentation.RandomHorizontalFlip(x, 0.5, generator) : x;
+    }
+}

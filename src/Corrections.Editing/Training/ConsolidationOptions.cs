@@ -1,0 +1,36 @@
+namespace Corrections.Editing.Training;
+
+/// <summary>
+/// A consolidation: a short fine-tuning that folds corrections into the weights. Each step trains on
+/// <see cref="CorrectionBatch"/> corrections (augmented) and <see cref="CleanBatch"/> clean training images, with a
+/// stability term KL(anchor ‖ model) on the clean images that keeps the original distribution where it was.
+/// </summary>
+public sealed record ConsolidationOptions
+{
+    public int Steps { get; init; } = 100;
+    public double LearningRate { get; init; } = 1e-3;
+    public int CorrectionBatch { get; init; } = 32;
+    public int CleanBatch { get; init; } = 96;
+
+    /// <summary>Weight of KL(anchor ‖ model) on the clean images.</summary>
+    public double AnchorCoefficient { get; init; } = 1;
+
+    /// <summary>
+    /// Keep Editable Training's terms (an in-graph edit of a clean image, stability of the other rows) so that the
+    /// consolidated model stays editable; off is the plain fine-tuning of the naive baseline.
+    /// </summary>
+    public bool Editable { get; init; }
+
+    public int CropPadding { get; init; } = 2;
+    public bool HorizontalFlip { get; init; } = true;
+    public double ClipNorm { get; init; } = 5;
+    public long Seed { get; init; }
+
+    public void Validate()
+    {
+        if (Steps < 1 || LearningRate <= 0 || CorrectionBatch < 1 || CleanBatch < 2 || AnchorCoefficient < 0 || ClipNorm <= 0)
+        {
+            throw new ArgumentException("A consolidation needs steps ≥ 1, a positive learning rate and clip norm, batches of ≥ 1 correction and ≥ 2 clean images, and a non-negative anchor coefficient.");
+        }
+    }
+}
