@@ -27,6 +27,12 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
         using var plain = EditableModel.Load(plainRun.Model);
         using var editable = EditableModel.Load(editableRun.Model);
 
+        Log("plain editor learning-rate sweep");
+        var sweep = PlainEditorSweep.Run(plain, test, settings.PlainLearningRates.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            settings.SweepEdits, settings.PlainMaxSteps, settings.Seed + 7);
+        plain.Editor.SetLearningRate(sweep.Best.LearningRate);
+        plain.Editor.LimitSteps(settings.PlainMaxSteps);
+
         var rows = new List<ProtocolResult>();
         foreach (var (name, model) in new[] { ("plain", plain), ("editable", editable) })
         {
@@ -86,10 +92,17 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
             EditMemory = memory,
             PeakRssMb = ProcessMemory.PeakResidentMb(),
             Rows = rows,
+            PlainEditorSweep = sweep.Rows,
+            PlainEditorLearningRate = sweep.Best.LearningRate,
+            PaperDrawdownRatio = Paper(rows, "plain") / Paper(rows, "editable"),
+            EditableTestErrorCostPp = editableRun.TestErrorPct - plainRun.TestErrorPct,
             Ablation = ablation,
             TotalSeconds = _clock.Elapsed.TotalSeconds,
         };
     }
+
+    private static double Paper(List<ProtocolResult> rows, string model) =>
+        rows.First(r => r.Model == model && r.Protocol == "paper" && r.Method == "editor").DrawdownPp;
 
     private TrainSettings Recipe(bool plain, string? subset = null, int? controlBatch = null, int? epochs = null) => new()
     {

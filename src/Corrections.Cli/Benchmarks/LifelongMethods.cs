@@ -41,7 +41,7 @@ public static class LifelongMethods
         "plain-editor" => new EditorMethod("plain-editor", plain!, keepEarlier: false, slices.Validation.Images, slices.Validation.Labels, learningRate: s.PlainEditorLearningRate),
         "editable-chain" => new EditorMethod("editable-chain", start, keepEarlier: true, slices.Validation.Images, slices.Validation.Labels),
         "grace" => new CodebookMethod(start, s.GraceRadius),
-        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate }, s.Every),
+        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor }, s.Every),
         "retraining" => new RetrainingMethod(start, s.RetrainLimit > 0 && s.RetrainLimit < clean.Count ? clean.Take(s.RetrainLimit) : clean,
             new EditableTrainingOptions { Epochs = 1, TrainingMaxSteps = 3, Seed = 1 }, s.RetrainEvery),
         "memory-consolidation" => new MemoryConsolidationMethod(start, clean, slices.Reference, slices.Validation, new LifelongOptions
@@ -49,11 +49,14 @@ public static class LifelongMethods
             RadiusScale = s.RadiusScale,
             ConsolidateEvery = s.ConsolidateEvery,
             CleanLimitPp = s.CleanLimit,
+            FromStart = s.ConsolidateFromStart,
             Consolidation = new ConsolidationOptions
             {
                 Steps = s.ConsolidationSteps,
                 LearningRate = s.ConsolidationLearningRate,
                 AnchorCoefficient = s.Anchor,
+                CorrectionBatch = s.CorrectionBatch,
+                CleanBatch = 128 - s.CorrectionBatch,
                 Editable = !s.PlainConsolidation,
             },
         }),

@@ -42,6 +42,16 @@ public static class ReportWriter
         {
             md.AppendLine(c, $"| {row.Model} | {row.Protocol} | {row.Method} | {row.Editor} | {row.Edits} | {Cell(row.DrawdownPp)} | {row.SuccessRate:F1} | {row.MeanSteps:F2} | {row.MedianSteps:F0} | {row.TestErrorPct:F2} | {row.FlipRatePct:F2} | {(row.HoldRatePct is double h ? h.ToString("F1", c) : "")} | {Cell(row.LatencyP50Ms)} | {Cell(row.LatencyP99Ms)} |");
         }
+        md.AppendLine();
+        md.AppendLine(c, $"The plain model is edited at editor learning rate {r.PlainEditorLearningRate:G3}, the best of a sweep at 100 % success (paper protocol on other inputs than the table's). "
+            + $"Against it, the editable model's paper-protocol drawdown is {r.PaperDrawdownRatio:F2}× lower, at a test-error cost of {r.EditableTestErrorCostPp:+0.00;-0.00} pp for the same epochs.");
+        md.AppendLine();
+        md.AppendLine("| plain editor lr | drawdown pp | success % | mean steps | edits |");
+        md.AppendLine("|---:|---:|---:|---:|---:|");
+        foreach (var s in r.PlainEditorSweep)
+        {
+            md.AppendLine(c, $"| {s.LearningRate:G3} | {s.DrawdownPp:F2} | {s.SuccessRate:F1} | {s.MeanSteps:F2} | {s.Edits} |");
+        }
         if (r.Ablation.Count > 0)
         {
             md.AppendLine();

@@ -32,6 +32,21 @@ public sealed class BenchmarkCommand : Command<BenchmarkCommand.Settings>
         [DefaultValue(1)]
         public int RetrainEpochs { get; init; } = 1;
 
+        [CommandOption("--plain-lr-sweep")]
+        [Description("Editor learning rates tried on the plain model; the best at 100 % success edits it in every protocol")]
+        [DefaultValue("0.1,0.03,0.01,0.003,0.001,0.0003,0.0001")]
+        public string PlainLearningRates { get; init; } = "0.1,0.03,0.01,0.003,0.001,0.0003,0.0001";
+
+        [CommandOption("--sweep-edits")]
+        [Description("Paper-protocol edits per swept learning rate (other inputs than the reported protocols')")]
+        [DefaultValue(200)]
+        public int SweepEdits { get; init; } = 200;
+
+        [CommandOption("--plain-max-steps")]
+        [Description("The plain editor's step limit in the sweep and after it: a small learning rate needs more steps")]
+        [DefaultValue(100)]
+        public int PlainMaxSteps { get; init; } = 100;
+
         [CommandOption("--no-ablation")]
         public bool NoAblation { get; init; }
 

@@ -81,6 +81,15 @@ public sealed class LifelongSettings : CorrectionsSettings
     [DefaultValue(1.0)]
     public double Anchor { get; init; } = 1;
 
+    [CommandOption("--consolidate-from-start")]
+    [Description("memory-consolidation: each consolidation starts from the start model, not from the previous one")]
+    public bool ConsolidateFromStart { get; init; }
+
+    [CommandOption("--correction-batch")]
+    [Description("memory-consolidation: reports per consolidation step (the rest of the 128 are clean images)")]
+    [DefaultValue(32)]
+    public int CorrectionBatch { get; init; } = 32;
+
     [CommandOption("--plain-consolidation")]
     [Description("memory-consolidation: fine-tune on the task loss alone, without Editable Training's terms")]
     public bool PlainConsolidation { get; init; }
@@ -107,6 +116,11 @@ public sealed class LifelongSettings : CorrectionsSettings
     [CommandOption("--naive-lr")]
     [DefaultValue(1e-3)]
     public double NaiveLearningRate { get; init; } = 1e-3;
+
+    [CommandOption("--naive-anchor")]
+    [Description("naive-consolidation: weight of KL(previous version ‖ model) on clean images")]
+    [DefaultValue(1.0)]
+    public double NaiveAnchor { get; init; } = 1;
 
     [CommandOption("--retrain-every")]
     [DefaultValue(500)]
@@ -147,6 +161,10 @@ public sealed class LifelongSettings : CorrectionsSettings
         if (Reports < 1 || Every < 1 || ConsolidateEvery < 1 || RetrainEvery < 1)
         {
             return ValidationResult.Error("--reports, --every, --consolidate-every and --retrain-every must be at least 1.");
+        }
+        if (CorrectionBatch is < 1 or > 126)
+        {
+            return ValidationResult.Error("--correction-batch lies in [1, 126]: the rest of the 128 images of a step are clean.");
         }
         return RadiusScale is <= 0 or > 1 ? ValidationResult.Error("--radius-scale lies in (0, 1].") : ValidationResult.Success();
     }

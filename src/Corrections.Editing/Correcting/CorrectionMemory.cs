@@ -65,8 +65,8 @@ public sealed class CorrectionMemory : IDisposable
         var (x, y) = entries.ToTensors();
         var keys = Keys(model, x);
         var referenceKeys = Keys(model, referenceImages);
-        Replace(ref _keys, keys.MoveToOuterDisposeScope());
-        Replace(ref _referenceKeys, referenceKeys.MoveToOuterDisposeScope());
+        Replace(ref _keys, keys.DetachFromDisposeScope());
+        Replace(ref _referenceKeys, referenceKeys.DetachFromDisposeScope());
         _referenceLabels = referenceLabels.data<long>().ToArray();
         Entries = entries.Select(Enumerable.Range(0, entries.Count));
         _labels.Clear();
@@ -110,7 +110,7 @@ public sealed class CorrectionMemory : IDisposable
             }
         }
         var radius = RadiusFor(key[0], label, exclude: -1);
-        Replace(ref _keys, (Count == 0 ? key : cat([_keys, key])).MoveToOuterDisposeScope());
+        Replace(ref _keys, (Count == 0 ? key : cat([_keys, key])).DetachFromDisposeScope());
         Entries.Add(input, label);
         _labels.Add(label);
         _radii.Add(radius);

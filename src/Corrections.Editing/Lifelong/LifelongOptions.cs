@@ -20,6 +20,12 @@ public sealed record LifelongOptions
 
     public ConsolidationOptions Consolidation { get; init; } = new() { Editable = true, Steps = 150 };
 
+    /// <summary>
+    /// Whether each consolidation starts from the start version (a function of the corrections so far, so drift cannot
+    /// build up from one consolidation to the next) rather than from the version before it.
+    /// </summary>
+    public bool FromStart { get; init; }
+
     /// <summary>A consolidation is refused when it costs more than this on the clean validation set, against the start.</summary>
     public double CleanLimitPp { get; init; } = 0.3;
 }

@@ -91,6 +91,11 @@ public sealed class Network : IDisposable
     public Tensor Logits(Tensor inputs, int batchSize = EvaluationBatch, IReadOnlyList<Tensor>? parameters = null, int fromStage = 0, int? toStage = null)
     {
         using var _ = no_grad();
+        if (inputs.shape[0] == 0)
+        {
+            using var none = inputs.to(Device);
+            return Forward(none, StatisticsMode.Running, parameters, fromStage, toStage);
+        }
         var chunks = new List<Tensor>();
         for (long start = 0; start < inputs.shape[0]; start += batchSize)
         {

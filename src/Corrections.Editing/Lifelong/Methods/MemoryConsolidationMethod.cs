@@ -51,6 +51,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
             ["lr"] = options.Consolidation.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
             ["editable"] = options.Consolidation.Editable.ToString(),
             ["anchor"] = "start version",
+            ["from"] = options.FromStart ? "start version" : "previous version",
             ["anchor_coefficient"] = options.Consolidation.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{options.Consolidation.CorrectionBatch} reports + {options.Consolidation.CleanBatch} clean",
             ["clean_limit_pp"] = options.CleanLimitPp.ToString(CultureInfo.InvariantCulture),
@@ -91,7 +92,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
     private void Consolidate()
     {
         _pending = 0;
-        var candidate = _model.Clone();
+        var candidate = (_options.FromStart ? _start : _model).Clone();
         Training.Consolidation.Run(candidate, _all, _clean, _start, _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused });
         if (Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation)) > _options.CleanLimitPp)
         {
@@ -103,6 +104,10 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
         _model.Dispose();
         _model = candidate;
         var held = Metrics.Held(_model, _all);
-        _memory.Rebuild(_model, _all.Select(Enumerable.Range(0, _all.Count).Where(i => !held[i])), _referenceImages, _referenceLabels);
+        // The corrections the weights now make leave the memory but join its reference: an entry of another label
+        // must not grow over them.
+        using var scope = NewDisposeScope();
+        var (images, labels) = _all.Select(Enumerable.Range(0, _all.Count).Where(i => held[i])).ToTensors();
+        _memory.Rebuild(_model, _all.Select(Enumerable.Range(0, _all.Count).Where(i => !held[i])), cat([_referenceImages, images]), cat([_referenceLabels, labels]));
     }
 }

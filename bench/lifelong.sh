@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The lifelong benchmark in process: for each shift, a stream of REPORTS mistakes of the current production on the
+# shifted training split, corrected by every method from the demo's editable model (and a plain model for the plain
+# editor), measured every 100 reports on the shifted and clean test splits, against an oracle fine-tuned on clean +
+# the whole shifted training split. Shifts, the plain model and the oracles are made once and cached under
+# .corrections/ (delete to remake). Hyperparameters are the defaults of `corrections lifelong`, tuned on the blur
+# shift alone (bench/lifelong-tune.sh). Writes bench/results/<date>-lifelong-<shift>.{json,-*.png}.
+# Do not run it beside a build, a test run or another benchmark.
+#   bench/lifelong.sh [REPORTS] [SHIFTS...]      (default: 2000 fog noise rotation occlusion)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reports="${1:-2000}"
+shift || true
+if (($#)); then families=("$@"); else families=(fog noise rotation occlusion); fi
+cli() { dotnet src/Corrections.Cli/bin/Release/net10.0/corrections.dll "$@"; }
+scripts/corrections --help >/dev/null   # builds the CLI once
+models=.corrections/models
+start="$models/fashion-mnist-editable-3ep.ctm"
+plain="$models/fashion-mnist-plain-3ep.ctm"
+[[ -f "$start" ]] || cli train --epochs 3 -o "$start"
+[[ -f "$plain" ]] || cli train --plain --epochs 3 -o "$plain"
+export CORRECTIONS_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+for family in "${families[@]}"; do
+  dir=".corrections/shifts/$family"
+  oracle="$models/oracle-$family-1ep.ctm"
+  [[ -f "$dir/t10k-labels-idx1-ubyte.gz" ]] || cli shift --family "$family" --out "$dir" --oracle-data "$dir-oracle" --image-folder "$dir-folder"
+  [[ -f "$oracle" ]] || cli train --init "$start" --data "fashion-mnist:$dir-oracle" --epochs 1 -o "$oracle"
+  cli lifelong --shift "fashion-mnist:$dir" --model "$start" --plain-model "$plain" --oracle "$oracle" \
+    --reports "$reports" -o "bench/results/$(date -u +%F)-lifelong-$family"
+done
