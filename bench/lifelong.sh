@@ -26,5 +26,5 @@ for family in "${families[@]}"; do
   [[ -f "$dir/t10k-labels-idx1-ubyte.gz" ]] || cli shift --family "$family" --out "$dir" --oracle-data "$dir-oracle" --image-folder "$dir-folder"
   [[ -f "$oracle" ]] || cli train --init "$start" --data "fashion-mnist:$dir-oracle" --epochs 1 -o "$oracle"
   cli lifelong --shift "fashion-mnist:$dir" --model "$start" --plain-model "$plain" --oracle "$oracle" \
-    --reports "$reports" -o "bench/results/$(date -u +%F)-lifelong-$family"
+    --reports "$reports" --retrain-every 1000 -o "bench/results/$(date -u +%F)-lifelong-$family"
 done

@@ -56,6 +56,7 @@ public static class LifelongMethods
                 LearningRate = s.ConsolidationLearningRate,
                 AnchorCoefficient = s.Anchor,
                 CorrectionBatch = s.CorrectionBatch,
+                PassesOverCorrections = s.Passes > 0 ? s.Passes : null,
                 CleanBatch = 128 - s.CorrectionBatch,
                 Editable = !s.PlainConsolidation,
             },

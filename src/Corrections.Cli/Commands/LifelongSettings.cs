@@ -69,8 +69,13 @@ public sealed class LifelongSettings : CorrectionsSettings
     public int ConsolidateEvery { get; init; } = 100;
 
     [CommandOption("--consolidation-steps")]
-    [DefaultValue(150)]
-    public int ConsolidationSteps { get; init; } = 150;
+    [DefaultValue(300)]
+    public int ConsolidationSteps { get; init; } = 300;
+
+    [CommandOption("--passes")]
+    [Description("memory-consolidation: steps enough to show each correction this many times (at most --consolidation-steps); 0: always the most")]
+    [DefaultValue(8)]
+    public int Passes { get; init; } = 8;
 
     [CommandOption("--consolidation-lr")]
     [DefaultValue(1e-3)]
@@ -78,8 +83,8 @@ public sealed class LifelongSettings : CorrectionsSettings
 
     [CommandOption("--anchor")]
     [Description("memory-consolidation: weight of KL(start ‖ model) on clean images")]
-    [DefaultValue(1.0)]
-    public double Anchor { get; init; } = 1;
+    [DefaultValue(0.3)]
+    public double Anchor { get; init; } = 0.3;
 
     [CommandOption("--consolidate-from-start")]
     [Description("memory-consolidation: each consolidation starts from the start model, not from the previous one")]
@@ -106,8 +111,8 @@ public sealed class LifelongSettings : CorrectionsSettings
 
     [CommandOption("--grace-radius")]
     [Description("grace: the initial radius ε₀ of a key")]
-    [DefaultValue(2.0)]
-    public double GraceRadius { get; init; } = 2;
+    [DefaultValue(4.0)]
+    public double GraceRadius { get; init; } = 4;
 
     [CommandOption("--naive-steps")]
     [DefaultValue(100)]
@@ -119,8 +124,8 @@ public sealed class LifelongSettings : CorrectionsSettings
 
     [CommandOption("--naive-anchor")]
     [Description("naive-consolidation: weight of KL(previous version ‖ model) on clean images")]
-    [DefaultValue(1.0)]
-    public double NaiveAnchor { get; init; } = 1;
+    [DefaultValue(0.3)]
+    public double NaiveAnchor { get; init; } = 0.3;
 
     [CommandOption("--retrain-every")]
     [DefaultValue(500)]

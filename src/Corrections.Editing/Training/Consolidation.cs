@@ -34,7 +34,8 @@ public static class Consolidation
             ? new EditableObjective(model, new EditableTrainingOptions { BatchSize = options.CleanBatch + options.CorrectionBatch }, new UniformEditTargets())
             : null;
         var tail = new List<double>();
-        for (var step = 0; step < options.Steps; step++)
+        var steps = options.StepsFor(corrections.Count);
+        for (var step = 0; step < steps; step++)
         {
             // One scope per step: the graph and every batch are freed before the next step.
             using var scope = NewDisposeScope();
@@ -69,7 +70,7 @@ public static class Consolidation
             }
             loss.backward();
             optimizer.Step(options.ClipNorm);
-            if (step >= options.Steps - Math.Max(1, options.Steps / 10))
+            if (step >= steps - Math.Max(1, steps / 10))
             {
                 tail.Add(loss.item<float>());
             }

@@ -48,6 +48,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
             ["reference_inputs"] = reference.Count.ToString(CultureInfo.InvariantCulture),
             ["consolidate_every"] = options.ConsolidateEvery.ToString(CultureInfo.InvariantCulture),
             ["steps"] = options.Consolidation.Steps.ToString(CultureInfo.InvariantCulture),
+            ["passes_over_corrections"] = options.Consolidation.PassesOverCorrections?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["lr"] = options.Consolidation.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
             ["editable"] = options.Consolidation.Editable.ToString(),
             ["anchor"] = "start version",
