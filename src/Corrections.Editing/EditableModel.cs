@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
 using Corrections.Editing.Editors;
 using Corrections.Editing.Models;
@@ -20,6 +21,23 @@ public sealed class EditableModel(Network network, Normalization normalization, 
     public Editor Editor { get; } = editor;
     public Architecture Architecture => Network.Architecture;
 
+    /// <summary>
+    /// Corrections kept beside the weights (<see cref="CorrectionMemory"/>), part of the version: saved, cloned and
+    /// loaded with it, and applied by <see cref="Logits"/>. Null for a model without one. Owned by the model.
+    /// </summary>
+    public CorrectionMemory? Memory { get; private set; }
+
+    /// <summary>Gives the model <paramref name="memory"/> (owned from then on), replacing and disposing any it had.</summary>
+    public void Attach(CorrectionMemory? memory)
+    {
+        if (memory is not null && (memory.KeyStage < 0 || memory.KeyStage >= Architecture.Stages.Count || !memory.Entries.ImageShape.Select(d => (long)d).SequenceEqual(Architecture.InputShape)))
+        {
+            throw new ArgumentException($"A memory keyed at stage {memory.KeyStage} for inputs [{string.Join(", ", memory.Entries.ImageShape)}] does not fit {Architecture.Name}.");
+        }
+        Memory?.Dispose();
+        Memory = memory;
+    }
+
     /// <summary>A freshly initialised model; the same seed gives the same weights.</summary>
     public static EditableModel Create(Architecture architecture, Normalization normalization, string subset, EditorOptions editor, long seed) =>
         Create(Network.Create(architecture, seed), normalization, EditableSubset.Parse(architecture, subset), editor);
@@ -29,11 +47,17 @@ public sealed class EditableModel(Network network, Normalization normalization, 
 
     public Tensor Preprocess(Tensor raw) => Normalization.Apply(raw);
 
-    /// <summary>Logits [N, K] for raw images, in evaluation mode.</summary>
+    /// <summary>Logits [N, K] for raw images, in evaluation mode; where the <see cref="Memory"/> covers an input, its label wins.</summary>
     public Tensor Logits(Tensor raw, int batchSize = Network.EvaluationBatch)
     {
         using var x = Preprocess(raw);
-        return Network.Logits(x, batchSize);
+        if (Memory is null)
+        {
+            return Network.Logits(x, batchSize);
+        }
+        using var keys = Network.Logits(x, batchSize, toStage: Memory.KeyStage);
+        using var logits = Network.Logits(keys, batchSize, fromStage: Memory.KeyStage);
+        return Memory.Override(keys, logits);
     }
 
     /// <summary>Activations entering the first editable stage: computed once per version, reused by every edit.</summary>
@@ -116,7 +140,9 @@ public sealed class EditableModel(Network network, Normalization normalization, 
                 value.copy_(Editor.State[name]);
             }
         }
-        return new EditableModel(Network.Clone(), Normalization, Subset, editor);
+        var clone = new EditableModel(Network.Clone(), Normalization, Subset, editor);
+        clone.Attach(Memory?.Clone());
+        return clone;
     }
 
     public void Save(string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
@@ -130,7 +156,19 @@ public sealed class EditableModel(Network network, Normalization normalization, 
             ["normalization_mean"] = JsonSerializer.Serialize(Normalization.Mean),
             ["normalization_std"] = JsonSerializer.Serialize(Normalization.Std),
         };
-        TensorArchive.Write(path, NamedTensors().ToList(), metadata);
+        // Frees the memory's stored copies (labels, radii, inputs) once written.
+        using var scope = NewDisposeScope();
+        var tensors = NamedTensors().ToList();
+        if (Memory is not null)
+        {
+            var (memoryTensors, memoryMetadata) = Memory.Stored();
+            tensors.AddRange(memoryTensors);
+            foreach (var (key, value) in memoryMetadata)
+            {
+                metadata[key] = value;
+            }
+        }
+        TensorArchive.Write(path, tensors, metadata);
     }
 
     /// <summary>Every tensor of the model by its stored name: parameters, buffers, and the editor's (<c>editor.*</c>).</summary>
@@ -176,7 +214,9 @@ public sealed class EditableModel(Network network, Normalization normalization, 
             var normalization = new Normalization(
                 JsonSerializer.Deserialize<float[]>(Required("normalization_mean"))!,
                 JsonSerializer.Deserialize<float[]>(Required("normalization_std"))!);
-            return new EditableModel(network, normalization, subset, editor);
+            var model = new EditableModel(network, normalization, subset, editor);
+            model.Attach(CorrectionMemory.FromStored(byName, metadata, [.. architecture.InputShape.Select(d => (int)d)]));
+            return model;
         }
         catch (ArgumentException e)
         {
@@ -215,5 +255,6 @@ public sealed class EditableModel(Network network, Normalization normalization, 
     {
         Network.Dispose();
         Editor.Dispose();
+        Memory?.Dispose();
     }
 }

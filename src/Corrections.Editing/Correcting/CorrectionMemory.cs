@@ -141,6 +141,27 @@ public sealed class CorrectionMemory : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// <paramref name="logits"/> [N, K] with every covered row replaced by one that puts (almost) all probability on
+    /// the entry's label: a remembered correction answers with certainty, as a lookup would.
+    /// </summary>
+    public Tensor Override(Tensor keys, Tensor logits)
+    {
+        var remembered = Lookup(keys.flatten(1));
+        if (remembered.All(l => l < 0))
+        {
+            return logits.clone();
+        }
+        using var scope = NewDisposeScope();
+        var labels = tensor(remembered);
+        var covered = labels.ge(0).view(-1, 1);
+        var certain = nn.functional.one_hot(labels.clamp_min(0), logits.shape[1]).to(logits.dtype).mul(RememberedMargin).sub(RememberedMargin);
+        return where(covered, certain, logits).MoveToOuterDisposeScope();
+    }
+
+    // Logit gap between a remembered label and every other class: e^30 makes the others' probability negligible.
+    private const double RememberedMargin = 30;
+
     /// <summary>The model's predictions with the memory's labels where an entry covers the input.</summary>
     public long[] Predict(EditableModel model, Tensor images)
     {
@@ -157,6 +178,78 @@ public sealed class CorrectionMemory : IDisposable
             }
         }
         return predictions;
+    }
+
+    /// <summary>A deep copy: the same entries, keys, radii and reference.</summary>
+    public CorrectionMemory Clone()
+    {
+        var copy = new CorrectionMemory(KeyStage, RadiusScale, Entries.ImageShape)
+        {
+            Entries = Entries.Select(Enumerable.Range(0, Entries.Count)),
+            Shrinks = Shrinks,
+            _referenceLabels = [.. _referenceLabels],
+        };
+        Replace(ref copy._keys, _keys.clone().DetachFromDisposeScope());
+        Replace(ref copy._referenceKeys, _referenceKeys.clone().DetachFromDisposeScope());
+        copy._labels.AddRange(_labels);
+        copy._radii.AddRange(_radii);
+        return copy;
+    }
+
+    /// <summary>The memory's state as named tensors (stored beside a model's, prefixed <c>memory.</c>) and metadata.</summary>
+    public (IReadOnlyList<(string Name, Tensor Tensor)> Tensors, IReadOnlyDictionary<string, string> Metadata) Stored()
+    {
+        var (inputs, labels) = Entries.ToTensors();
+        var tensors = new List<(string, Tensor)>
+        {
+            ("memory.keys", _keys),
+            ("memory.labels", labels),
+            ("memory.radii", tensor(_radii.ToArray(), ScalarType.Float64)),
+            ("memory.inputs", inputs),
+            ("memory.reference_keys", _referenceKeys),
+            ("memory.reference_labels", tensor(_referenceLabels)),
+        };
+        var metadata = new Dictionary<string, string>
+        {
+            ["memory_key_stage"] = KeyStage.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["memory_radius_scale"] = RadiusScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["memory_shrinks"] = Shrinks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return (tensors, metadata);
+    }
+
+    /// <summary>Rebuilds a memory from <see cref="Stored"/> state, or null when the metadata holds none.</summary>
+    /// <exception cref="Data.DataFormatException">The state is incomplete or inconsistent.</exception>
+    public static CorrectionMemory? FromStored(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata, int[] imageShape)
+    {
+        if (!metadata.TryGetValue("memory_key_stage", out var stage))
+        {
+            return null;
+        }
+        Tensor Named(string name) => tensors.TryGetValue(name, out var t) ? t : throw new Data.DataFormatException($"Stored memory: tensor '{name}' is missing.");
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var memory = new CorrectionMemory(int.Parse(stage, c), double.Parse(metadata["memory_radius_scale"], c), imageShape)
+        {
+            Shrinks = int.Parse(metadata["memory_shrinks"], c),
+        };
+        var (keys, labels, radii, inputs) = (Named("memory.keys"), Named("memory.labels"), Named("memory.radii"), Named("memory.inputs"));
+        var count = labels.shape[0];
+        if (keys.dim() != 2 || keys.shape[0] != count || radii.shape[0] != count || inputs.shape[0] != count || radii.dtype != ScalarType.Float64 || labels.dtype != ScalarType.Int64)
+        {
+            throw new Data.DataFormatException($"Stored memory: keys [{string.Join(", ", keys.shape)}], labels [{count}], radii [{string.Join(", ", radii.shape)}] and inputs [{string.Join(", ", inputs.shape)}] disagree.");
+        }
+        Replace(ref memory._keys, keys.clone().DetachFromDisposeScope());
+        Replace(ref memory._referenceKeys, Named("memory.reference_keys").clone().DetachFromDisposeScope());
+        memory._referenceLabels = Named("memory.reference_labels").data<long>().ToArray();
+        memory._labels.AddRange(labels.data<long>().ToArray());
+        memory._radii.AddRange(radii.data<double>().ToArray());
+        var values = inputs.contiguous().data<float>().ToArray();
+        var size = memory.Entries.ElementCount;
+        for (var i = 0; i < count; i++)
+        {
+            memory.Entries.Add(values.AsSpan(i * size, size), memory._labels[i]);
+        }
+        return memory;
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
 using static TorchSharp.torch;
 
@@ -36,15 +37,27 @@ public sealed partial class ModelStore(string root)
             return SaveFull(model, number, edited);
         }
         var path = PathOf(model, number);
+        using var scope = NewDisposeScope();
         var tensors = indices.Select(i => (edited.Architecture.Parameters[i].Name, edited.Network.Parameters[i])).ToList();
-        TensorArchive.Write(path, tensors, new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             ["kind"] = "delta",
             ["parent"] = parent.Location,
             ["parent_sha256"] = parent.Sha256,
             ["parent_is_delta"] = parent.IsDelta.ToString(CultureInfo.InvariantCulture),
             ["parent_bytes"] = parent.Bytes.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        if (edited.Memory is not null)
+        {
+            // The memory is the version's own, not its parent's: a delta stores it whole (it is small beside the weights).
+            var (memoryTensors, memoryMetadata) = edited.Memory.Stored();
+            tensors.AddRange(memoryTensors);
+            foreach (var (key, value) in memoryMetadata)
+            {
+                metadata[key] = value;
+            }
+        }
+        TensorArchive.Write(path, tensors, metadata);
         return Describe(path, isDelta: true);
     }
 
@@ -69,7 +82,7 @@ public sealed partial class ModelStore(string root)
             var names = model.Architecture.Parameters.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i);
             using (no_grad())
             {
-                foreach (var (name, value) in tensors)
+                foreach (var (name, value) in tensors.Where(t => !t.Name.StartsWith("memory.", StringComparison.Ordinal)))
                 {
                     if (!names.TryGetValue(name, out var index) || !model.Network.Parameters[index].shape.SequenceEqual(value.shape))
                     {
@@ -79,6 +92,7 @@ public sealed partial class ModelStore(string root)
                     model.Network.Parameters[index].copy_(value);
                 }
             }
+            model.Attach(CorrectionMemory.FromStored(tensors.ToDictionary(t => t.Name, t => t.Tensor), metadata, [.. model.Architecture.InputShape.Select(d => (int)d)]));
             return model;
         }
         catch (KeyNotFoundException e)

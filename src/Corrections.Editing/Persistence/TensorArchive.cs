@@ -85,9 +85,12 @@ public static class TensorArchive
         foreach (var entry in header.Tensors)
         {
             var count = ByteCount(path, entry);
-            var t = entry.DType == "int64"
-                ? tensor(ReadLongs(bytes, offset, count), entry.Shape)
-                : tensor(ReadFloats(bytes, offset, count), entry.Shape);
+            var t = entry.DType switch
+            {
+                "int64" => tensor(ReadLongs(bytes, offset, count), entry.Shape),
+                "float64" => tensor(ReadDoubles(bytes, offset, count), entry.Shape),
+                _ => tensor(ReadFloats(bytes, offset, count), entry.Shape),
+            };
             tensors.Add((entry.Name, t));
             offset += count;
         }
@@ -96,16 +99,23 @@ public static class TensorArchive
 
     private static long ByteCount(string path, Entry entry)
     {
-        if (entry.Shape.Any(d => d < 0) || entry.DType is not ("float32" or "int64"))
+        if (entry.Shape.Any(d => d < 0) || entry.DType is not ("float32" or "int64" or "float64"))
         {
             throw new DataFormatException($"{path}: tensor {entry.Name} has an invalid shape or dtype ({entry.DType}).");
         }
-        return entry.Shape.Aggregate(1L, (a, b) => checked(a * b)) * (entry.DType == "int64" ? 8 : 4);
+        return entry.Shape.Aggregate(1L, (a, b) => checked(a * b)) * (entry.DType == "float32" ? 4 : 8);
     }
 
     private static float[] ReadFloats(byte[] bytes, long offset, long count)
     {
         var values = new float[count / 4];
+        Buffer.BlockCopy(bytes, (int)offset, values, 0, (int)count);
+        return values;
+    }
+
+    private static double[] ReadDoubles(byte[] bytes, long offset, long count)
+    {
+        var values = new double[count / 8];
         Buffer.BlockCopy(bytes, (int)offset, values, 0, (int)count);
         return values;
     }
@@ -121,7 +131,8 @@ public static class TensorArchive
     {
         ScalarType.Float32 => "float32",
         ScalarType.Int64 => "int64",
-        _ => throw new ArgumentException($"Only float32 and int64 tensors are stored, got {type}."),
+        ScalarType.Float64 => "float64",
+        _ => throw new ArgumentException($"Only float32, float64 and int64 tensors are stored, got {type}."),
     };
 
     private sealed record Entry(string Name, string DType, long[] Shape);

@@ -46,4 +46,15 @@ public class When_corrections_are_consolidated
         var changed = Metrics.Predictions(model, toy.CleanTest).Where((p, i) => p != cleanBefore[i]).Count();
         Assert.True(changed < toy.CleanTest.Count * 0.1, $"{changed} of {toy.CleanTest.Count} clean predictions changed");
     }
+
+    [Fact]
+    public void Should_take_steps_in_proportion_to_the_corrections_up_to_the_limit()
+    {
+        var options = new ConsolidationOptions { Steps = 300, CorrectionBatch = 32, PassesOverCorrections = 8 };
+
+        Assert.Equal(25, options.StepsFor(100));
+        Assert.Equal(125, options.StepsFor(500));
+        Assert.Equal(300, options.StepsFor(2000));
+        Assert.Equal(300, (options with { PassesOverCorrections = null }).StepsFor(100));
+    }
 }
