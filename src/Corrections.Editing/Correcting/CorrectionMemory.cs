@@ -168,16 +168,7 @@ public sealed class CorrectionMemory : IDisposable
         using var scope = NewDisposeScope();
         using var x = model.Preprocess(images);
         var keys = model.Network.Logits(x, toStage: KeyStage);
-        var predictions = model.Network.Logits(keys, fromStage: KeyStage).argmax(1).data<long>().ToArray();
-        var remembered = Lookup(keys);
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            if (remembered[i] >= 0)
-            {
-                predictions[i] = remembered[i];
-            }
-        }
-        return predictions;
+        return Override(keys, model.Network.Logits(keys, fromStage: KeyStage)).argmax(1).data<long>().ToArray();
     }
 
     /// <summary>A deep copy: the same entries, keys, radii and reference.</summary>

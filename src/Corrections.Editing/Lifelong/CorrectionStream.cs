@@ -35,7 +35,7 @@ public static class CorrectionStream
         checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned));
         while (reported.Count < options.Reports && position < order.Length)
         {
-            var window = order.AsSpan(position, Math.Min(Lookahead, order.Length - position)).ToArray().Select(i => (long)i).ToArray();
+            var window = order.Skip(position).Take(Lookahead).Select(i => (long)i).ToArray();
             long[] predictions;
             using (var scope = NewDisposeScope())
             {
