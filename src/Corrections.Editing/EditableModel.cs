@@ -60,6 +60,12 @@ public sealed class EditableModel(Network network, Normalization normalization, 
         return Memory.Override(keys, logits);
     }
 
+    /// <summary>
+    /// Whether <see cref="LogitsFromFeatures"/> can answer for this model: always without a memory, and with one keyed at
+    /// or above the first editable stage (the service keys its memories there).
+    /// </summary>
+    public bool ReadsFeatures => Memory is null || Memory.KeyStage >= Subset.FirstStage;
+
     /// <summary>Activations entering the first editable stage: computed once per version, reused by every edit.</summary>
     public Tensor Features(Tensor raw, int batchSize = Network.EvaluationBatch)
     {
@@ -100,9 +106,29 @@ public sealed class EditableModel(Network network, Normalization normalization, 
         return new FrozenFingerprint(frozen.Count, sum, squares);
     }
 
-    /// <summary>Logits from cached <see cref="Features"/>, optionally with edited parameters θ̂ for the subset.</summary>
-    public Tensor LogitsFromFeatures(Tensor features, EditResult? edit = null, int batchSize = 1000) =>
-        Network.Logits(features, batchSize, edit is null ? null : WithEdit(edit), fromStage: Subset.FirstStage);
+    /// <summary>
+    /// Logits from cached <see cref="Features"/>, optionally with edited parameters θ̂ for the subset; where the
+    /// <see cref="Memory"/> covers an input (its key computed with the same parameters), its label wins, as in
+    /// <see cref="Logits"/>: the gate and the chain judge a version with its memory.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The memory's keys lie below the features (<see cref="ReadsFeatures"/> is false).</exception>
+    public Tensor LogitsFromFeatures(Tensor features, EditResult? edit = null, int batchSize = 1000)
+    {
+        var parameters = edit is null ? null : WithEdit(edit);
+        if (Memory is null)
+        {
+            return Network.Logits(features, batchSize, parameters, fromStage: Subset.FirstStage);
+        }
+        if (!ReadsFeatures)
+        {
+            throw new InvalidOperationException($"The memory keys stage {Memory.KeyStage}, below the features entering stage {Subset.FirstStage}: use Logits.");
+        }
+        using var keys = Memory.KeyStage == Subset.FirstStage
+            ? features.alias()
+            : Network.Logits(features, batchSize, parameters, fromStage: Subset.FirstStage, toStage: Memory.KeyStage);
+        using var logits = Network.Logits(keys, batchSize, parameters, fromStage: Memory.KeyStage);
+        return Memory.Override(keys, logits);
+    }
 
     /// <summary>Edits the model so that <paramref name="raw"/> inputs get <paramref name="targets"/>; the model itself is unchanged.</summary>
     public EditResult Edit(Tensor raw, Tensor targets, Tensor? features = null)

@@ -37,6 +37,11 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ResiliencePipelines>();
         services.AddSingleton<ComputeGate>();
         services.AddSingleton<ModelCache>();
+        services.AddOptions<MemorySettings>()
+            .Bind(configuration.GetSection(MemorySettings.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<MemoryReference>();
         services.AddSingleton<ValidationFeatures>();
         services.AddSingleton<ValidationData>();
         services.AddScoped<ReportIntake>();

@@ -1,4 +1,5 @@
 using Corrections.Cli.Commands;
+using Corrections.Editing.Correcting;
 using Corrections.Editing;
 using Corrections.Editing.Data;
 using Corrections.Editing.Lifelong;
@@ -46,7 +47,7 @@ public static class LifelongMethods
             new EditableTrainingOptions { Epochs = 1, TrainingMaxSteps = 3, Seed = 1 }, s.RetrainEvery),
         "memory-consolidation" => new MemoryConsolidationMethod(start, clean, slices.Reference, slices.Validation, new LifelongOptions
         {
-            RadiusScale = s.RadiusScale,
+            Memory = new MemoryOptions { RadiusScale = s.RadiusScale },
             ConsolidateEvery = s.ConsolidateEvery,
             CleanLimitPp = s.CleanLimit,
             FromStart = s.ConsolidateFromStart,

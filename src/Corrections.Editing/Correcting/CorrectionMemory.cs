@@ -126,7 +126,10 @@ public sealed class CorrectionMemory : IDisposable
         }
         using var scope = NewDisposeScope();
         var distances = cdist(keys, _keys);
-        var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1);
+        // A reported input's own key must find its entry at any radius, 0 included; the same input keyed in another
+        // batch (or through the matrix-product form of cdist) lands a rounding error away, not at exactly 0.
+        var tolerance = _keys.norm(1, keepdim: false).mul(KeyTolerance).view(1, -1);
+        var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1).add(tolerance);
         var covered = where(distances.le(radii), distances, full_like(distances, float.PositiveInfinity));
         var (nearest, index) = covered.min(1);
         var found = nearest.isfinite().data<bool>().ToArray();
@@ -158,6 +161,9 @@ public sealed class CorrectionMemory : IDisposable
         var certain = nn.functional.one_hot(labels.clamp_min(0), logits.shape[1]).to(logits.dtype).mul(RememberedMargin).sub(RememberedMargin);
         return where(covered, certain, logits).MoveToOuterDisposeScope();
     }
+
+    // Relative to a key's norm: float32 rounding of a forward pass is ~1e-6 of it; clean neighbours lie orders further.
+    private const double KeyTolerance = 1e-4;
 
     // Logit gap between a remembered label and every other class: e^30 makes the others' probability negligible.
     private const double RememberedMargin = 30;

@@ -32,7 +32,7 @@ public sealed class ValidationFeatures : IDisposable
         {
             return known;
         }
-        var shared = versionId == trainedId || model.SharesFeaturesWith(trained, Fingerprint(versionId, model), Fingerprint(trainedId, trained));
+        var shared = model.ReadsFeatures && (versionId == trainedId || model.SharesFeaturesWith(trained, Fingerprint(versionId, model), Fingerprint(trainedId, trained)));
         // Outside the dispose scope below: the features are cached, the scope would free them.
         var cached = shared ? Features(set, data, trainedId, trained) : null;
         using var scope = NewDisposeScope();

@@ -10,11 +10,8 @@ namespace Corrections.Editing.Lifelong;
 /// </summary>
 public sealed record LifelongOptions
 {
-    /// <summary>The stage whose input keys the memory; null: the last stage (the penultimate activation).</summary>
-    public int? KeyStage { get; init; }
-
-    /// <inheritdoc cref="Correcting.CorrectionMemory.RadiusScale"/>
-    public double RadiusScale { get; init; } = 0.5;
+    /// <summary>Where the memory keys its entries and how far its radii reach.</summary>
+    public Correcting.MemoryOptions Memory { get; init; } = new();
 
     public int ConsolidateEvery { get; init; } = 100;
 

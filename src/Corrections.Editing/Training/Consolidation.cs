@@ -78,6 +78,37 @@ public static class Consolidation
         return tail.Average();
     }
 
+    /// <summary>
+    /// A consolidated version: a copy of <paramref name="from"/> whose weights are trained on every one of
+    /// <paramref name="corrections"/> (<see cref="Run"/>), with a memory rebuilt to hold exactly the corrections the new
+    /// weights do not make. The corrections the weights make join the memory's reference (with
+    /// <paramref name="reference"/>, clean inputs and their true labels), so no entry of another label grows over them.
+    /// The memory keeps <paramref name="from"/>'s key stage and radius scale, or <paramref name="memory"/>'s when it has none.
+    /// </summary>
+    public static EditableModel Fold(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, LabeledImages reference, ConsolidationOptions options, MemoryOptions memory)
+    {
+        var folded = from.Clone();
+        try
+        {
+            var (keyStage, radiusScale) = from.Memory is { } own ? (own.KeyStage, own.RadiusScale) : (memory.KeyStageFor(from), memory.RadiusScale);
+            folded.Attach(null);
+            Run(folded, corrections, clean, anchor, options);
+            var held = Evaluation.Metrics.Held(folded, corrections);
+            using var scope = NewDisposeScope();
+            var made = Enumerable.Range(0, corrections.Count).Where(i => held[i]);
+            var (madeImages, madeLabels) = corrections.Select(made).ToTensors();
+            var rebuilt = new CorrectionMemory(keyStage, radiusScale, corrections.ImageShape);
+            rebuilt.Rebuild(folded, corrections.Select(Enumerable.Range(0, corrections.Count).Where(i => !held[i])), cat([reference.Images, madeImages]), cat([reference.Labels, madeLabels]));
+            folded.Attach(rebuilt);
+            return folded;
+        }
+        catch
+        {
+            folded.Dispose();
+            throw;
+        }
+    }
+
     private static Tensor Augment(Tensor images, ConsolidationOptions options, Generator generator)
     {
         var x = options.CropPadding > 0 ? Augmentation.RandomCrop(images, options.CropPadding, generator) : images;

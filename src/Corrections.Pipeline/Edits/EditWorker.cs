@@ -24,6 +24,7 @@ namespace Corrections.Pipeline.Edits;
 public sealed class EditWorker(
     RegistryDbContext db,
     ModelCache cache,
+    MemoryReference memory,
     ComputeGate gate,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
@@ -114,10 +115,12 @@ public sealed class EditWorker(
         var head = await db.AliasTargetAsync(model.Id, settings.Alias, cancellation)
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no '{settings.Alias}' version to edit; register and promote a base version first.");
         var fresh = CorrectionSet.Of(model.InputShape, reports.Select(r => (r.InputTensor ?? [], r.CorrectLabel)));
-        var earlier = await EarlierAsync(model, head, cancellation);
+        var remembers = memory.Settings.Remembers(model.Name);
+        // A remembering chain keeps every correction exactly: nothing earlier for an edit to keep.
+        var earlier = remembers ? new CorrectionSet(model.InputShape) : await EarlierAsync(model, head, cancellation);
         var number = await db.NextNumberAsync(model.Id, cancellation);
         var readMs = timer.Elapsed.TotalMilliseconds;
-        var (edit, stored, storeMs) = await compute.Run(() => EditAndStore(model.Name, number, head, fresh, earlier));
+        var (edit, stored, storeMs) = await compute.Run(() => EditAndStore(model.Name, number, head, fresh, earlier, remembers));
         using var _ = edit;
         var editedMs = timer.Elapsed.TotalMilliseconds;
 
@@ -220,10 +223,16 @@ public sealed class EditWorker(
         return CorrectionSet.Of(model.InputShape, earlier.Select(r => (r.InputTensor ?? [], r.CorrectLabel)));
     }
 
-    /// <summary>Edits a clone of the head (see <see cref="ChainEditor"/>) and stores the candidate. Runs inside the compute gate.</summary>
-    private (CandidateEdit Edit, StoredVersion? Stored, double StoreMs) EditAndStore(string modelName, int number, ModelVersion head, CorrectionSet fresh, CorrectionSet earlier)
+    /// <summary>
+    /// Edits a clone of the head (see <see cref="ChainEditor"/>), or adds the corrections to its memory when the chain
+    /// <paramref name="remembers"/> (<see cref="Remembering"/>), and stores the candidate. Runs inside the compute gate.
+    /// </summary>
+    private (CandidateEdit Edit, StoredVersion? Stored, double StoreMs) EditAndStore(string modelName, int number, ModelVersion head, CorrectionSet fresh, CorrectionSet earlier, bool remembers)
     {
-        var edit = ChainEditor.Edit(cache.Get(head), fresh, earlier, options.Value.EditMaxSteps);
+        var model = cache.Get(head);
+        var edit = remembers
+            ? Remembering.Candidate(model, fresh, memory.Images, memory.For(model))
+            : ChainEditor.Edit(model, fresh, earlier, options.Value.EditMaxSteps);
         if (edit.Model is null)
         {
             return (edit, null, 0);

@@ -55,9 +55,10 @@ public sealed class CandidateGate(
         var parentTrained = Trained(parent);
         var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
         var productionTrained = production is null ? null : Trained(production);
-        // An edit's own corrections are the reports it edited; a retrain's are every correction it folded in.
-        var isRetrain = version.Kind == VersionKind.Retrain;
-        var corrections = await db.Reports.AsNoTracking().Where(r => isRetrain ? r.FoldedVersionId == version.Id : r.VersionId == version.Id)
+        // An edit's own corrections are the reports it edited; a retrain's or a consolidation's are every correction it
+        // folded in (for a consolidation, every correction production carried and every one the backlog held).
+        var folds = version.Kind != VersionKind.Edit;
+        var corrections = await db.Reports.AsNoTracking().Where(r => folds ? r.FoldedVersionId == version.Id : r.VersionId == version.Id)
             .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
         // The earlier corrections are those applied in the parent's chain of edits, for an edit and a retrain alike: both
         // replace the parent in production, and neither may undo what production already fixes.
@@ -80,7 +81,7 @@ public sealed class CandidateGate(
             log.LogError(e, "v{Version} of {Model} cannot be measured", number, modelName);
             measured = new CandidateMeasurement([], 0, 0, 0, e.Message);
         }
-        var judgement = GateRules.Judge(measured, validation.Value, parent.Number, production?.Number, isRetrain);
+        var judgement = GateRules.Judge(measured, validation.Value, parent.Number, production?.Number, version.Kind);
         var (figures, reasons) = (judgement.Figures, judgement.Reasons.ToList());
         var duration = timer.Elapsed.TotalMilliseconds;
 
@@ -103,16 +104,16 @@ public sealed class CandidateGate(
         var reason = reasons.Count == 0 ? null : string.Join("; ", reasons);
         var reports = await db.Reports.Where(r => r.VersionId == version.Id && r.Status == ReportStatus.Edited).ToListAsync(cancellation);
         // A rejected edit of several reports sends each back for another try, alone, instead of to the backlog.
-        var retriedAlone = reason is not null && !isRetrain && reports.Count > 1;
+        var retriedAlone = reason is not null && !folds && reports.Count > 1;
         tracked.ValidatedAt = now;
         if (reason is null)
         {
             tracked.Status = VersionStatus.Accepted;
             await db.MoveAsync(model.Id, alias, tracked, pipeline.Value.ResolvedWorkerName, $"passed validation ({Summary(figures)})", isRollback: false, now, cancellation);
             reports.ForEach(r => r.Apply(now));
-            if (isRetrain)
+            if (folds)
             {
-                // Backlogged corrections this retrain folded in are now in production: applied, by this version.
+                // Backlogged corrections this retrain (or consolidation) folded in are now in production: applied, by this version.
                 var folded = await db.Reports.Where(r => r.FoldedVersionId == version.Id && r.Status == ReportStatus.Backlogged).ToListAsync(cancellation);
                 folded.ForEach(r => r.ApplyFolded(version.Id, now));
             }
@@ -136,7 +137,7 @@ public sealed class CandidateGate(
         await db.SaveChangesAsync(cancellation);
         await transaction.CommitAsync(cancellation);
         db.ChangeTracker.Clear();
-        metrics.Validated(isRetrain ? "retrain" : "edit", reason is null, duration);
+        metrics.Validated(version.Kind.ToString().ToLowerInvariant(), reason is null, duration);
         metrics.Backlogged("gate", reason is null || retriedAlone ? 0 : reports.Count);
         log.LogInformation("v{Version} of {Model} {Verdict} in {Ms:F0} ms: {Figures}{Reason}",
             number, modelName, reason is null ? "promoted" : "rejected", duration, Summary(figures), reason is null ? "" : $" — {reason}");

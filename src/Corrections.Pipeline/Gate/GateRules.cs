@@ -1,6 +1,7 @@
 using System.Globalization;
 using Corrections.Contracts;
 using Corrections.Editing.Evaluation;
+using Corrections.Registry.Entities;
 
 namespace Corrections.Pipeline.Gate;
 
@@ -11,7 +12,7 @@ namespace Corrections.Pipeline.Gate;
 /// </summary>
 public static class GateRules
 {
-    public static GateJudgement Judge(CandidateMeasurement measured, ValidationOptions options, int parentNumber, int? productionNumber, bool isRetrain)
+    public static GateJudgement Judge(CandidateMeasurement measured, ValidationOptions options, int parentNumber, int? productionNumber, VersionKind kind)
     {
         var sets = measured.Sets;
         var figures = new List<ValidationFigure>();
@@ -55,12 +56,13 @@ public static class GateRules
             return new GateJudgement(figures, reasons, false, false);
         }
         // A retrain folds in conflicting corrections too (that is what the backlog holds), so it is held to a share of
-        // them, not to every one; the corrections already in production must still hold as for any candidate.
-        var minimum = OwnMinimum(options, isRetrain);
+        // them, not to every one; the corrections already in production must still hold as for any candidate. A
+        // consolidation keeps what its weights do not make in its memory, so it is held to all, as an edit is.
+        var minimum = OwnMinimum(options, kind);
         var ownHeld = measured.CorrectionSuccess >= minimum;
         if (!ownHeld)
         {
-            reasons.Add(F($"{(isRetrain ? "folded" : "own")} corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
+            reasons.Add(F($"{(kind == VersionKind.Edit ? "own" : "folded")} corrections: {measured.CorrectionSuccess:P1} predicted as corrected < {minimum:P1}"));
         }
         var minimumHeld = options.MinEarlierCorrectionsHeld;
         var earlierHeld = measured.EarlierHeld >= minimumHeld;
@@ -76,8 +78,8 @@ public static class GateRules
         return new GateJudgement(figures, reasons, ownHeld, earlierHeld);
     }
 
-    /// <summary>The share of its own corrections a candidate must predict: all of an edit's, most of a retrain's.</summary>
-    public static double OwnMinimum(ValidationOptions options, bool isRetrain) => isRetrain ? options.MinFoldedCorrectionsHeld : options.MinCorrectionSuccess;
+    /// <summary>The share of its own corrections a candidate must predict: most of a retrain's, all of an edit's or a consolidation's.</summary>
+    public static double OwnMinimum(ValidationOptions options, VersionKind kind) => kind == VersionKind.Retrain ? options.MinFoldedCorrectionsHeld : options.MinCorrectionSuccess;
 
     private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -8,6 +8,44 @@ public sealed class RetrainingOptions
     public const string Section = "Retraining";
 
     /// <summary>
+    /// <c>retrain</c>: Editable Training for <see cref="Epochs"/> on the training data with every correction waiting
+    /// copied in (<see cref="Oversample"/>), from <see cref="From"/>. <c>consolidation</c>: a short fine-tuning of
+    /// production on every correction it carries or the backlog holds, mixed with clean training data, anchored by KL to
+    /// the base version, Editable Training's terms kept (<see cref="Consolidation"/>); what the new weights do not make
+    /// stays in the version's memory. Both register a pending version the gate judges.
+    /// </summary>
+    [RegularExpression("^(retrain|consolidation)$")]
+    public string Recipe { get; set; } = "retrain";
+
+    /// <summary>
+    /// A consolidation's steps: at most <see cref="ConsolidationSteps"/>, enough to show each correction
+    /// <see cref="ConsolidationPasses"/> times; KL to the base × <see cref="ConsolidationAnchor"/>. Tuned on the blur shift
+    /// (bench/README.md, lifelong correction); learning rate <see cref="LearningRate"/>.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ConsolidationSteps { get; set; } = 300;
+
+    [Range(1, 1000)]
+    public int ConsolidationPasses { get; set; } = 8;
+
+    [Range(0, 100)]
+    public double ConsolidationAnchor { get; set; } = 0.3;
+
+    public bool IsConsolidation => Recipe == "consolidation";
+
+    /// <summary>The consolidation these settings describe.</summary>
+    public Corrections.Editing.Training.ConsolidationOptions Consolidation => new()
+    {
+        Editable = true,
+        Steps = ConsolidationSteps,
+        PassesOverCorrections = ConsolidationPasses,
+        AnchorCoefficient = ConsolidationAnchor,
+        LearningRate = LearningRate,
+        CropPadding = CropPadding,
+        Seed = Seed,
+    };
+
+    /// <summary>
     /// <c>base</c> starts from the last trained (base or retrain) version, so the drift of sequential edits goes away;
     /// <c>production</c> starts from the current production version; <c>scratch</c> trains a fresh network of the same
     /// architecture, editable subset and editor (give it more <see cref="Epochs"/>).

@@ -21,10 +21,12 @@ namespace Corrections.Pipeline.Retraining;
 /// Editable retraining: from the last trained version (or production), Editable Training on the training data plus
 /// every correction not yet folded into an accepted retrain (applied and backlogged alike, oversampled and augmented).
 /// The result is registered as a pending <c>retrain</c> version on top of production, linked to every correction it
-/// folds in, and goes through the same validation gate as an edit.
+/// folds in, and goes through the same validation gate as an edit. With <c>Retraining:Recipe</c> <c>consolidation</c>
+/// the run is a consolidation instead (<see cref="Consolidation.Fold"/>): from production, on every correction production
+/// carries and every one waiting, registered as a <c>consolidation</c> version whose memory holds what its weights do not make.
 /// </summary>
 public sealed class RetrainingRun(
-    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, TimeProvider clock, PipelineMetrics metrics, ILogger<RetrainingRun> log)
+    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, MemoryReference memory, TimeProvider clock, PipelineMetrics metrics, ILogger<RetrainingRun> log)
 {
     public Task<RetrainOutcome> RunAsync(string modelName, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
         RunAsync(modelName, actor, scheduled: null, progress, cancellation);
@@ -56,7 +58,7 @@ public sealed class RetrainingRun(
     /// trained version for <c>base</c>, production itself otherwise (for <c>scratch</c>, the one whose architecture it copies).
     /// </summary>
     public async Task<ModelVersion> StartAsync(ModelVersion production, CancellationToken cancellation) =>
-        options.Value.From == "base" ? await db.TrainedAsync(production, cancellation) : production;
+        options.Value.From == "base" && !options.Value.IsConsolidation ? await db.TrainedAsync(production, cancellation) : production;
 
     /// <summary>The model training starts from: <paramref name="start"/> itself, or a fresh network like it for <c>scratch</c>.</summary>
     private static EditableModel Starting(EditableModel start, RetrainingOptions settings)
@@ -89,7 +91,7 @@ public sealed class RetrainingRun(
 
     private IQueryable<Report> Unfolded(RegisteredModel model)
     {
-        var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && v.Kind == VersionKind.Retrain && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
+        var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && (v.Kind == VersionKind.Retrain || v.Kind == VersionKind.Consolidation) && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
         return db.Reports.AsNoTracking()
             .Where(r => r.ModelName == model.Name && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged) && r.InputTensor != null
                 && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)));
@@ -102,36 +104,27 @@ public sealed class RetrainingRun(
         var production = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation)
             ?? throw new InvalidOperationException($"'{modelName}' has no {pipeline.Value.Alias} version to retrain.");
         var start = await StartAsync(production, cancellation);
+        // A consolidation folds everything production carries, not only what waits: its weights replace production's.
+        var ancestry = settings.IsConsolidation ? await AncestryAsync(production, cancellation) : [];
         var corrections = await Unfolded(model)
+            .Concat(db.Reports.AsNoTracking().Where(r => r.ModelName == model.Name && r.Status == ReportStatus.Applied && r.InputTensor != null
+                && r.FoldedVersionId != null && ancestry.Contains(r.FoldedVersionId.Value)))
             .OrderBy(r => r.ReceivedAt)
             .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel, r.FoldedVersionId })
             .ToListAsync(cancellation);
-        if (ScheduledCondition.Skip(scheduled, corrections.Count, corrections.Count(c => c.FoldedVersionId is null)) is { } skip)
+        var waiting = corrections.Count(c => c.FoldedVersionId is null || !ancestry.Contains(c.FoldedVersionId.Value));
+        if (ScheduledCondition.Skip(scheduled, waiting, corrections.Count(c => c.FoldedVersionId is null)) is { } skip)
         {
             return new RetrainOutcome(modelName, null, production.Number, start.Number, 0, TimeSpan.Zero, skip.Note, skip.Code);
         }
 
         var timer = Stopwatch.StartNew();
         var store = new ModelStore(pipeline.Value.ModelStoreRoot);
-        using var trained = Starting(store.Load(ModelCache.Stored(start)), settings);
-        using (var train = LoadTraining(settings))
-        using (var mix = CorrectionFolding.Mix(train, CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel))), settings.CopiesFor(corrections.Count, train.Count)))
-        {
-            var training = new EditableTrainingOptions
-            {
-                Epochs = settings.Epochs,
-                BatchSize = settings.BatchSize,
-                LearningRate = settings.LearningRate,
-                TrainingMaxSteps = 3,
-                CropPadding = settings.CropPadding,
-                HorizontalFlip = false,
-                Seed = settings.Seed,
-            };
-            log.LogInformation("Retraining {Model} from v{Start} on {Images} images: {Corrections} corrections × {Oversample} among them",
-                modelName, start.Number, mix.Count, corrections.Count, settings.CopiesFor(corrections.Count, train.Count));
-            new EditableTrainer(training, new UniformEditTargets()).Train(trained, mix, progress, cancellation: cancellation);
-            metrics.Retrained(timer.Elapsed.TotalSeconds);
-        }
+        var folding = CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel)));
+        using var trained = settings.IsConsolidation
+            ? await ConsolidateAsync(store, production, folding, cancellation)
+            : Retrain(store, model, start, folding, progress, cancellation);
+        metrics.Retrained(timer.Elapsed.TotalSeconds);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
         await ChainLock.AcquireAsync(db, model.Id, cancellation);
@@ -139,15 +132,17 @@ public sealed class RetrainingRun(
         var number = await db.NextNumberAsync(model.Id, cancellation);
         var stored = store.SaveFull(modelName, number, trained);
         var now = clock.GetUtcNow();
-        var version = VersionRecords.Of(model.Id, number, parent.Id, VersionKind.Retrain, stored, actor, now, VersionStatus.Pending);
+        var kind = settings.IsConsolidation ? VersionKind.Consolidation : VersionKind.Retrain;
+        var version = VersionRecords.Of(model.Id, number, parent.Id, kind, stored, actor, now, VersionStatus.Pending);
         db.Versions.Add(version);
         await db.SaveChangesAsync(cancellation);
         var ids = corrections.Select(c => c.ReportId).ToList();
         await db.Reports.Where(r => ids.Contains(r.ReportId)).ExecuteUpdateAsync(r => r.SetProperty(x => x.FoldedVersionId, version.Id), cancellation);
         await transaction.CommitAsync(cancellation);
         var moved = parent.Id == production.Id ? null : $"production moved from v{production.Number} to v{parent.Number} while training; corrections applied since are not in this retrain";
-        var scratch = settings.From == "scratch" ? $"trained from scratch: a fresh network of v{start.Number}'s architecture" : null;
-        var note = string.Join("; ", new[] { scratch, moved }.OfType<string>()) is { Length: > 0 } said ? said : null;
+        var scratch = settings.From == "scratch" && !settings.IsConsolidation ? $"trained from scratch: a fresh network of v{start.Number}'s architecture" : null;
+        var remembered = trained.Memory is { } kept ? $"consolidated: {corrections.Count - kept.Count} of {corrections.Count} corrections made by the weights, {kept.Count} kept in the memory" : null;
+        var note = string.Join("; ", new[] { remembered, scratch, moved }.OfType<string>()) is { Length: > 0 } said ? said : null;
         return new RetrainOutcome(modelName, number, parent.Number, start.Number, corrections.Count, timer.Elapsed, note);
     }
 
@@ -159,6 +154,72 @@ public sealed class RetrainingRun(
         ReportIds = [],
         CreatedAt = clock.GetUtcNow(),
     };
+
+    private EditableModel Retrain(ModelStore store, RegisteredModel model, ModelVersion start, CorrectionSet folding, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        var settings = options.Value;
+        var trained = Starting(store.Load(ModelCache.Stored(start)), settings);
+        try
+        {
+            using var train = LoadTraining(settings);
+            using var mix = CorrectionFolding.Mix(train, folding, settings.CopiesFor(folding.Count, train.Count));
+            var training = new EditableTrainingOptions
+            {
+                Epochs = settings.Epochs,
+                BatchSize = settings.BatchSize,
+                LearningRate = settings.LearningRate,
+                TrainingMaxSteps = 3,
+                CropPadding = settings.CropPadding,
+                HorizontalFlip = false,
+                Seed = settings.Seed,
+            };
+            log.LogInformation("Retraining {Model} from v{Start} on {Images} images: {Corrections} corrections × {Oversample} among them",
+                model.Name, start.Number, mix.Count, folding.Count, settings.CopiesFor(folding.Count, train.Count));
+            new EditableTrainer(training, new UniformEditTargets()).Train(trained, mix, progress, cancellation: cancellation);
+            return trained;
+        }
+        catch
+        {
+            trained.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Production consolidated on <paramref name="folding"/>, anchored to the base version it descends from (a fixed
+    /// anchor: drift cannot build up from one consolidation to the next).
+    /// </summary>
+    private async Task<EditableModel> ConsolidateAsync(ModelStore store, ModelVersion production, CorrectionSet folding, CancellationToken cancellation)
+    {
+        var anchorVersion = await BaseAsync(production, cancellation);
+        using var from = store.Load(ModelCache.Stored(production));
+        using var anchor = store.Load(ModelCache.Stored(anchorVersion));
+        using var clean = LoadTraining(options.Value);
+        log.LogInformation("Consolidating v{Production} of {Model} on {Corrections} corrections and {Images} clean images, anchored to v{Base}",
+            production.Number, production.ModelId, folding.Count, clean.Count, anchorVersion.Number);
+        return Consolidation.Fold(from, folding, clean, anchor, memory.Images, options.Value.Consolidation, memory.For(from));
+    }
+
+    /// <summary>Every version from <paramref name="version"/> up to its root, the version itself included.</summary>
+    private async Task<List<long>> AncestryAsync(ModelVersion version, CancellationToken cancellation)
+    {
+        var parents = await db.Versions.AsNoTracking().Where(v => v.ModelId == version.ModelId).ToDictionaryAsync(v => v.Id, v => v.ParentId, cancellation);
+        var ids = new List<long>();
+        for (long? id = version.Id; id is { } at && parents.ContainsKey(at); id = parents[at])
+        {
+            ids.Add(at);
+        }
+        return ids;
+    }
+
+    /// <summary>The nearest registered base version at or above <paramref name="version"/>: the anchor every consolidation shares.</summary>
+    private async Task<ModelVersion> BaseAsync(ModelVersion version, CancellationToken cancellation)
+    {
+        var ids = await AncestryAsync(version, cancellation);
+        var bases = await db.Versions.AsNoTracking().Where(v => ids.Contains(v.Id) && v.Kind == VersionKind.Base).ToListAsync(cancellation);
+        return bases.OrderBy(v => ids.IndexOf(v.Id)).FirstOrDefault()
+            ?? throw new InvalidOperationException($"v{version.Number} descends from no base version: a consolidation needs one as its anchor.");
+    }
 
     private static LabeledImages LoadTraining(RetrainingOptions settings)
     {

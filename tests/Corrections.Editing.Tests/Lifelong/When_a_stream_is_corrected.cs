@@ -1,3 +1,4 @@
+using Corrections.Editing.Correcting;
 using Corrections.Editing.Lifelong;
 using Corrections.Editing.Lifelong.Methods;
 using Corrections.Editing.Training;
@@ -52,7 +53,7 @@ public class When_a_stream_is_corrected : IDisposable
         using var validation = _toy.CleanTest.Take(100);
         var options = new LifelongOptions
         {
-            KeyStage = 1,
+            Memory = new MemoryOptions { KeyStage = 1 },
             ConsolidateEvery = 20,
             CleanLimitPp = 5,
             Consolidation = new ConsolidationOptions { Steps = 150, LearningRate = 1e-2, CorrectionBatch = 16, CleanBatch = 16, CropPadding = 0, HorizontalFlip = false, Editable = true },

@@ -15,11 +15,9 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
 {
     private readonly EditableModel _start;
     private EditableModel _model;
-    private readonly CorrectionMemory _memory;
     private readonly CorrectionSet _all;
     private readonly LabeledImages _clean;
-    private readonly Tensor _referenceImages;
-    private readonly Tensor _referenceLabels;
+    private readonly LabeledImages _reference;
     private readonly LabeledImages _validation;
     private readonly double _startValidationError;
     private readonly LifelongOptions _options;
@@ -32,19 +30,18 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
     public MemoryConsolidationMethod(EditableModel start, LabeledImages clean, LabeledImages reference, LabeledImages validation, LifelongOptions options)
     {
         _start = start.Clone();
-        _model = start.Clone();
-        (_clean, _validation, _options) = (clean, validation, options);
-        _referenceImages = reference.Images.alias().DetachFromDisposeScope();
-        _referenceLabels = reference.Labels.alias().DetachFromDisposeScope();
-        var shape = start.Architecture.InputShape.Select(d => (int)d).ToArray();
-        _memory = new CorrectionMemory(options.KeyStage ?? start.Architecture.Stages.Count - 1, options.RadiusScale, shape);
-        _memory.Rebuild(_model, new CorrectionSet(shape), _referenceImages, _referenceLabels);
-        _all = new CorrectionSet(shape);
+        (_clean, _reference, _validation, _options) = (clean, reference, validation, options);
+        // The start's own memory (if any) is not the stream's: the stream's memory starts empty.
+        using (var empty = Correcting.Remembering.Candidate(start, new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]), reference, options.Memory))
+        {
+            _model = empty.TakeModel();
+        }
+        _all = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
         _startValidationError = Metrics.ErrorRate(_start, validation);
         Settings = new Dictionary<string, string>
         {
-            ["key_stage"] = start.Architecture.Stages[_memory.KeyStage].Name,
-            ["radius_scale"] = options.RadiusScale.ToString(CultureInfo.InvariantCulture),
+            ["key_stage"] = start.Architecture.Stages[_model.Memory!.KeyStage].Name,
+            ["radius_scale"] = options.Memory.RadiusScale.ToString(CultureInfo.InvariantCulture),
             ["reference_inputs"] = reference.Count.ToString(CultureInfo.InvariantCulture),
             ["consolidate_every"] = options.ConsolidateEvery.ToString(CultureInfo.InvariantCulture),
             ["steps"] = options.Consolidation.Steps.ToString(CultureInfo.InvariantCulture),
@@ -67,34 +64,32 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
 
     public int Refused { get; private set; }
 
-    public int MemoryEntries => _memory.Count;
+    public int MemoryEntries => _model.Memory?.Count ?? 0;
 
     public void Correct(ReadOnlySpan<float> input, long label)
     {
         _all.Add(input, label);
-        _memory.Add(_model, input, label);
+        _model.Memory!.Add(_model, input, label);
         if (++_pending >= _options.ConsolidateEvery)
         {
             Consolidate();
         }
     }
 
-    public long[] Predict(Tensor images) => _memory.Predict(_model, images);
+    public long[] Predict(Tensor images) => Predictions.Of(_model, images);
 
     public void Dispose()
     {
         _start.Dispose();
         _model.Dispose();
-        _memory.Dispose();
-        _referenceImages.Dispose();
-        _referenceLabels.Dispose();
     }
 
     private void Consolidate()
     {
         _pending = 0;
-        var candidate = (_options.FromStart ? _start : _model).Clone();
-        Training.Consolidation.Run(candidate, _all, _clean, _start, _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused });
+        // Judged with its memory, as the service's gate judges a consolidation: what production would answer.
+        var candidate = Training.Consolidation.Fold(_options.FromStart ? _start : _model, _all, _clean, _start, _reference,
+            _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory);
         if (Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation)) > _options.CleanLimitPp)
         {
             Refused++;
@@ -104,11 +99,5 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
         Consolidations++;
         _model.Dispose();
         _model = candidate;
-        var held = Metrics.Held(_model, _all);
-        // The corrections the weights now make leave the memory but join its reference: an entry of another label
-        // must not grow over them.
-        using var scope = NewDisposeScope();
-        var (images, labels) = _all.Select(Enumerable.Range(0, _all.Count).Where(i => held[i])).ToTensors();
-        _memory.Rebuild(_model, _all.Select(Enumerable.Range(0, _all.Count).Where(i => !held[i])), cat([_referenceImages, images]), cat([_referenceLabels, labels]));
     }
 }
