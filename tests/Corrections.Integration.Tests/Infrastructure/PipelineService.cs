@@ -53,6 +53,9 @@ public sealed class PipelineService : IAsyncLifetime
 
     public const int BacklogMinimum = 2;
 
+    /// <summary>The model whose chain remembers its corrections (<c>Memory:Models</c>) instead of editing weights.</summary>
+    public const string MemoryModel = "flow-memory";
+
     private readonly RabbitMqService _rabbit = new();
     private readonly PostgresService _postgres = new();
     private readonly List<IHost> _hosts = [];
@@ -175,6 +178,7 @@ public sealed class PipelineService : IAsyncLifetime
             ["Validation:MinCorrectionSuccess"] = "1.0",
             ["Validation:MinEarlierCorrectionsHeld"] = "1.0",
             // No drawdown limits here: the shipped ones (ValidationSetOptions: 1 pp vs parent, 3 pp cumulative) apply.
+            ["Memory:Models:0"] = MemoryModel,
             ["Validation:Sets:0:Name"] = HeldOutSet,
             ["Validation:Sets:0:Format"] = "fashion-mnist",
             ["Validation:Sets:0:Path"] = FashionMnist.DefaultDirectory,

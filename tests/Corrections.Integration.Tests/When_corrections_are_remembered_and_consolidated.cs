@@ -1,0 +1,105 @@
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Evaluation;
+using Corrections.Editing.Persistence;
+using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline;
+using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Observability;
+using Corrections.Pipeline.Retraining;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Corrections.Integration.Tests;
+
+[Collection(Workers.Name)]
+public class When_corrections_are_remembered_and_consolidated(PipelineService pipeline)
+{
+    [Fact]
+    public async Task Should_put_every_report_in_effect_even_one_no_edit_can_make_and_keep_them_through_a_gated_consolidation()
+    {
+        const string model = PipelineService.MemoryModel;
+        await pipeline.RegisterAsync(model);
+        // Among them the mistake whose edit alone costs twice the gate's drawdown limit: an edited chain backlogs it.
+        var reports = Enumerable.Range(120, 6).Select(i => pipeline.Report(model, i)).Append(pipeline.Report(model, pipeline.BeyondLimit)).ToList();
+        foreach (var report in reports)
+        {
+            await pipeline.Bus.Publish(report);
+        }
+        var ids = reports.Select(r => r.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId) && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)) == ids.Count,
+            "the reports are settled");
+
+        await using (var registry = pipeline.Registry())
+        {
+            var settled = await registry.Reports.Where(r => ids.Contains(r.ReportId)).ToListAsync();
+            Assert.All(settled, r => Assert.True(r.Status == ReportStatus.Applied, $"{r.ReportId}: {r.Status} ({r.BacklogReason})"));
+            var edits = await registry.Edits.Where(e => ids.Contains(e.ReportId)).ToListAsync();
+            Assert.All(edits, e => Assert.Equal(0, e.Steps));
+            using var production = await LoadProductionAsync(registry, model);
+            Assert.Equal(ids.Count, production.Memory?.Count);
+            Assert.Equal(1.0, Metrics.HeldShare(production, Corrections(reports)));
+        }
+
+        var outcome = await ConsolidateAsync(model);
+        Assert.Equal(ids.Count, outcome.Corrections);
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Model!.Name == model && v.Number == outcome.Version && v.Status != VersionStatus.Pending),
+            "the gate decides the consolidation", 120);
+
+        await using (var registry = pipeline.Registry())
+        {
+            var consolidation = await registry.Versions.SingleAsync(v => v.Model!.Name == model && v.Number == outcome.Version);
+            Assert.Equal(VersionKind.Consolidation, consolidation.Kind);
+            Assert.True(consolidation.Status == VersionStatus.Accepted, $"consolidation {consolidation.Status}: {consolidation.StatusReason}");
+            Assert.Equal(ids.Count, await registry.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.FoldedVersionId == consolidation.Id));
+            var own = await registry.Validations.SingleAsync(v => v.VersionId == consolidation.Id && v.SetName == "own-corrections");
+            Assert.Equal(ids.Count, own.Examples);
+            Assert.Equal(0, own.ErrorRate);
+            using var production = await LoadProductionAsync(registry, model);
+            Assert.Equal(consolidation.Id, await ProductionIdAsync(registry, model));
+            Assert.Equal(1.0, Metrics.HeldShare(production, Corrections(reports)));
+        }
+
+        // The next report is remembered on top of the consolidation, beside what its memory kept.
+        var next = pipeline.Report(model, 130);
+        await pipeline.Bus.Publish(next);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == next.ReportId && r.Status == ReportStatus.Applied), "the next report is applied");
+        await using var after = pipeline.Registry();
+        var edit = await after.Versions.SingleAsync(v => v.Id == after.Reports.Where(r => r.ReportId == next.ReportId).Select(r => r.VersionId).Single());
+        Assert.Equal(outcome.Version, await after.Versions.Where(v => v.Id == edit.ParentId).Select(v => v.Number).SingleAsync());
+        using var latest = await LoadProductionAsync(after, model);
+        Assert.Equal(1.0, Metrics.HeldShare(latest, Corrections([.. reports, next])));
+    }
+
+    private async Task<RetrainOutcome> ConsolidateAsync(string model)
+    {
+        await using var scope = pipeline.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var run = new RetrainingRun(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<IOptions<PipelineOptions>>(),
+            Options.Create(new RetrainingOptions { Recipe = "consolidation", TrainLimit = 3000 }), services.GetRequiredService<MemoryReference>(),
+            TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
+        var outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
+        Assert.NotNull(outcome.Version);
+        await pipeline.Bus.Publish(run.Announcement(outcome));
+        return outcome;
+    }
+
+    private static CorrectionSet Corrections(IEnumerable<Contracts.MisclassificationReported> reports) =>
+        CorrectionSet.Of([1, 28, 28], reports.Select(r => (r.Input.Tensor!, r.CorrectLabel)));
+
+    private static async Task<long> ProductionIdAsync(RegistryDbContext registry, string model)
+    {
+        var modelId = await registry.Models.Where(m => m.Name == model).Select(m => m.Id).SingleAsync();
+        return await registry.Aliases.Where(a => a.ModelId == modelId && a.Name == "production").Select(a => a.VersionId).SingleAsync();
+    }
+
+    private async Task<Corrections.Editing.EditableModel> LoadProductionAsync(RegistryDbContext registry, string model)
+    {
+        var id = await ProductionIdAsync(registry, model);
+        var version = await registry.Versions.SingleAsync(v => v.Id == id);
+        return new ModelStore(pipeline.Store.Path).Load(ModelCache.Stored(version));
+    }
+}
