@@ -113,7 +113,7 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         var services = scope.ServiceProvider;
         var run = new RetrainingRun(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<IOptions<PipelineOptions>>(),
             Options.Create(new RetrainingOptions { From = from, TrainLimit = 3000, Oversample = 50, BatchSize = 64 }), services.GetRequiredService<MemoryReference>(),
-            TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
+            services.GetRequiredService<ComputeGate>(), TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
         var outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
         Assert.NotNull(outcome.Version);
         return outcome;

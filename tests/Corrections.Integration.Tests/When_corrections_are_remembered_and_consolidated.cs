@@ -74,13 +74,52 @@ public class When_corrections_are_remembered_and_consolidated(PipelineService pi
         Assert.Equal(1.0, Metrics.HeldShare(latest, Corrections([.. reports, next])));
     }
 
-    private async Task<RetrainOutcome> ConsolidateAsync(string model)
+    [Fact]
+    public async Task Should_keep_the_reports_applied_while_a_consolidation_trained_in_its_memory()
+    {
+        const string model = PipelineService.MemoryLateModel;
+        await pipeline.RegisterAsync(model);
+        var first = Enumerable.Range(140, 4).Select(i => pipeline.Report(model, i)).ToList();
+        await PublishAndWaitAsync(first);
+
+        // 50 passes over 4 corrections: about 7 s of steps, time for the worker to remember the next reports meanwhile.
+        var consolidating = ConsolidateAsync(model, passes: 50);
+        var late = Enumerable.Range(150, 3).Select(i => pipeline.Report(model, i)).ToList();
+        await PublishAndWaitAsync(late);
+        var outcome = await consolidating;
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Model!.Name == model && v.Number == outcome.Version && v.Status != VersionStatus.Pending),
+            "the gate decides the consolidation", 120);
+
+        Assert.Equal(first.Count, outcome.Corrections);
+        Assert.True(outcome.ParentVersion > outcome.StartVersion, $"the late reports were not applied while the consolidation trained (parent v{outcome.ParentVersion}, start v{outcome.StartVersion}): {outcome.Note}");
+        await using var registry = pipeline.Registry();
+        var consolidation = await registry.Versions.SingleAsync(v => v.Model!.Name == model && v.Number == outcome.Version);
+        Assert.True(consolidation.Status == VersionStatus.Accepted, $"consolidation {consolidation.Status}: {consolidation.StatusReason}");
+        using var production = await LoadProductionAsync(registry, model);
+        Assert.Equal(1.0, Metrics.HeldShare(production, Corrections([.. first, .. late])));
+        var earlier = await registry.Validations.SingleAsync(v => v.VersionId == consolidation.Id && v.SetName == "earlier-corrections");
+        // Production's chain carried all of them when the consolidation was judged: the late ones too.
+        Assert.Equal(first.Count + late.Count, earlier.Examples);
+        Assert.True(earlier.Passed);
+    }
+
+    private async Task PublishAndWaitAsync(IReadOnlyList<Contracts.MisclassificationReported> reports)
+    {
+        foreach (var report in reports)
+        {
+            await pipeline.Bus.Publish(report);
+        }
+        var ids = reports.Select(r => r.ReportId).ToList();
+        await pipeline.WaitUntilAsync(async db => await db.Reports.CountAsync(r => ids.Contains(r.ReportId) && r.Status == ReportStatus.Applied) == ids.Count, "the reports are applied");
+    }
+
+    private async Task<RetrainOutcome> ConsolidateAsync(string model, int passes = 8)
     {
         await using var scope = pipeline.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var run = new RetrainingRun(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<IOptions<PipelineOptions>>(),
-            Options.Create(new RetrainingOptions { Recipe = "consolidation", TrainLimit = 3000 }), services.GetRequiredService<MemoryReference>(),
-            TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
+            Options.Create(new RetrainingOptions { Recipe = "consolidation", TrainLimit = 3000, ConsolidationPasses = passes }), services.GetRequiredService<MemoryReference>(),
+            services.GetRequiredService<ComputeGate>(), TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
         var outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
         Assert.NotNull(outcome.Version);
         await pipeline.Bus.Publish(run.Announcement(outcome));

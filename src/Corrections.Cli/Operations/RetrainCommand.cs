@@ -173,7 +173,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
             while (version is null)
             {
                 db.ChangeTracker.Clear();
-                version = await Awaited(db.Versions.AsNoTracking().Where(v => v.ModelId == modelId && v.Kind == VersionKind.Retrain), mark).FirstOrDefaultAsync(cancellation);
+                version = await Awaited(db.Versions.AsNoTracking().Where(v => v.ModelId == modelId && (v.Kind == VersionKind.Retrain || v.Kind == VersionKind.Consolidation)), mark).FirstOrDefaultAsync(cancellation);
                 if (version is null && DateTime.UtcNow > deadline)
                 {
                     throw new OperatorError($"No worker ran {waitedFor} within {settings.Timeout} s. Is a `corrections-worker` running on this registry? Its log says why a run was skipped.");
@@ -206,7 +206,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         }
         var parent = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version!.ParentId, cancellation);
         // Retraining:From is read from this process's configuration, which should match the workers'.
-        var start = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().StartAsync(parent, cancellation);
+        var start = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().StartAsync(settings.Model, parent, cancellation);
         var folded = await db.Reports.CountAsync(r => r.FoldedVersionId == version!.Id, cancellation);
         return new RetrainOutcome(settings.Model, version!.Number, parent.Number, start.Number, folded, version.CreatedAt - asked, $"run by {version.CreatedBy}");
     }

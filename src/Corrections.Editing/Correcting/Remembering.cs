@@ -46,4 +46,25 @@ public static class Remembering
             throw;
         }
     }
+
+    /// <summary>
+    /// Adds to <paramref name="model"/>'s memory each of <paramref name="corrections"/> it does not make yet: corrections
+    /// that took effect while a consolidation trained (on the production before them) stay in effect in its result.
+    /// Returns how many were added.
+    /// </summary>
+    public static int KeepMissing(EditableModel model, CorrectionSet corrections)
+    {
+        var memory = model.Memory ?? throw new InvalidOperationException("The model has no memory to keep corrections in.");
+        var held = Evaluation.Metrics.Held(model, corrections);
+        var added = 0;
+        for (var i = 0; i < corrections.Count; i++)
+        {
+            if (!held[i])
+            {
+                memory.Add(model, corrections.Input(i), corrections.Labels[i]);
+                added++;
+            }
+        }
+        return added;
+    }
 }

@@ -12,10 +12,15 @@ public sealed class RetrainingOptions
     /// copied in (<see cref="Oversample"/>), from <see cref="From"/>. <c>consolidation</c>: a short fine-tuning of
     /// production on every correction it carries or the backlog holds, mixed with clean training data, anchored by KL to
     /// the base version, Editable Training's terms kept (<see cref="Consolidation"/>); what the new weights do not make
-    /// stays in the version's memory. Both register a pending version the gate judges.
+    /// stays in the version's memory. Both register a pending version the gate judges. <c>auto</c> (the default): a
+    /// consolidation for the models whose chains remember (<c>Memory:Models</c>), a retrain for the others.
     /// </summary>
-    [RegularExpression("^(retrain|consolidation)$")]
-    public string Recipe { get; set; } = "retrain";
+    [RegularExpression("^(auto|retrain|consolidation)$")]
+    public string Recipe { get; set; } = "auto";
+
+    /// <summary>How long a consolidation waits, once trained, for the chain to have no pending candidate before it gives up.</summary>
+    [Range(1, 3600)]
+    public int ConsolidationWaitSeconds { get; set; } = 120;
 
     /// <summary>
     /// A consolidation's steps: at most <see cref="ConsolidationSteps"/>, enough to show each correction
@@ -30,8 +35,6 @@ public sealed class RetrainingOptions
 
     [Range(0, 100)]
     public double ConsolidationAnchor { get; set; } = 0.3;
-
-    public bool IsConsolidation => Recipe == "consolidation";
 
     /// <summary>The consolidation these settings describe.</summary>
     public Corrections.Editing.Training.ConsolidationOptions Consolidation => new()

@@ -26,8 +26,25 @@ namespace Corrections.Pipeline.Retraining;
 /// carries and every one waiting, registered as a <c>consolidation</c> version whose memory holds what its weights do not make.
 /// </summary>
 public sealed class RetrainingRun(
-    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, MemoryReference memory, TimeProvider clock, PipelineMetrics metrics, ILogger<RetrainingRun> log)
+    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, MemoryReference memory, ComputeGate gate, TimeProvider clock,
+    PipelineMetrics metrics, ILogger<RetrainingRun> log)
 {
+    // Consolidation steps per hold of the compute gate: about half a second of the small CNN on 2 cores, so a report
+    // that arrives mid-consolidation waits that long, not the whole consolidation.
+    private const int StepsPerHold = 8;
+
+    /// <summary>
+    /// Whether a run for <paramref name="modelName"/> consolidates (<c>Retraining:Recipe</c>; <c>auto</c>: for the models
+    /// whose chains remember). A consolidation takes the compute gate itself, a few steps at a time: never call it
+    /// inside the gate.
+    /// </summary>
+    public bool Consolidates(string modelName) => options.Value.Recipe switch
+    {
+        "consolidation" => true,
+        "auto" => memory.Settings.Remembers(modelName),
+        _ => false,
+    };
+
     public Task<RetrainOutcome> RunAsync(string modelName, string actor, IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
         RunAsync(modelName, actor, scheduled: null, progress, cancellation);
 
@@ -57,8 +74,8 @@ public sealed class RetrainingRun(
     /// The version a run on top of <paramref name="production"/> starts from, as <c>Retraining:From</c> says: the last
     /// trained version for <c>base</c>, production itself otherwise (for <c>scratch</c>, the one whose architecture it copies).
     /// </summary>
-    public async Task<ModelVersion> StartAsync(ModelVersion production, CancellationToken cancellation) =>
-        options.Value.From == "base" && !options.Value.IsConsolidation ? await db.TrainedAsync(production, cancellation) : production;
+    public async Task<ModelVersion> StartAsync(string modelName, ModelVersion production, CancellationToken cancellation) =>
+        options.Value.From == "base" && !Consolidates(modelName) ? await db.TrainedAsync(production, cancellation) : production;
 
     /// <summary>The model training starts from: <paramref name="start"/> itself, or a fresh network like it for <c>scratch</c>.</summary>
     private static EditableModel Starting(EditableModel start, RetrainingOptions settings)
@@ -103,9 +120,10 @@ public sealed class RetrainingRun(
         var modelName = model.Name;
         var production = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation)
             ?? throw new InvalidOperationException($"'{modelName}' has no {pipeline.Value.Alias} version to retrain.");
-        var start = await StartAsync(production, cancellation);
+        var start = await StartAsync(modelName, production, cancellation);
+        var consolidating = Consolidates(modelName);
         // A consolidation folds everything production carries, not only what waits: its weights replace production's.
-        var ancestry = settings.IsConsolidation ? await AncestryAsync(production, cancellation) : [];
+        var ancestry = consolidating ? await AncestryAsync(production, cancellation) : [];
         var corrections = await Unfolded(model)
             .Concat(db.Reports.AsNoTracking().Where(r => r.ModelName == model.Name && r.Status == ReportStatus.Applied && r.InputTensor != null
                 && r.FoldedVersionId != null && ancestry.Contains(r.FoldedVersionId.Value)))
@@ -121,29 +139,78 @@ public sealed class RetrainingRun(
         var timer = Stopwatch.StartNew();
         var store = new ModelStore(pipeline.Value.ModelStoreRoot);
         var folding = CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel)));
-        using var trained = settings.IsConsolidation
+        using var trained = consolidating
             ? await ConsolidateAsync(store, production, folding, cancellation)
             : Retrain(store, model, start, folding, progress, cancellation);
         metrics.Retrained(timer.Elapsed.TotalSeconds);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
-        await ChainLock.AcquireAsync(db, model.Id, cancellation);
+        // A consolidation registers with the compute gate held (taken before the chain lock, as everywhere) and only while
+        // no candidate is pending, so that it rests on the production it is judged against, with the corrections applied
+        // while it trained added to its memory: none of them leaves production with it.
+        var (transaction, hold) = await LockChainAsync(model, consolidating, cancellation);
+        await using var _transaction = transaction;
+        using var _hold = hold;
         var parent = await db.AliasTargetAsync(model.Id, pipeline.Value.Alias, cancellation) ?? production;
+        (int Count, int Added)? kept = null;
+        if (hold is not null && parent.Id != production.Id)
+        {
+            var late = await LateAsync(model, production, parent, cancellation);
+            kept = (late.Count, await hold.Run(() => Remembering.KeepMissing(trained, late)));
+        }
         var number = await db.NextNumberAsync(model.Id, cancellation);
-        var stored = store.SaveFull(modelName, number, trained);
+        var stored = hold is not null ? await hold.Run(() => store.SaveFull(modelName, number, trained)) : store.SaveFull(modelName, number, trained);
         var now = clock.GetUtcNow();
-        var kind = settings.IsConsolidation ? VersionKind.Consolidation : VersionKind.Retrain;
+        var kind = consolidating ? VersionKind.Consolidation : VersionKind.Retrain;
         var version = VersionRecords.Of(model.Id, number, parent.Id, kind, stored, actor, now, VersionStatus.Pending);
         db.Versions.Add(version);
         await db.SaveChangesAsync(cancellation);
         var ids = corrections.Select(c => c.ReportId).ToList();
         await db.Reports.Where(r => ids.Contains(r.ReportId)).ExecuteUpdateAsync(r => r.SetProperty(x => x.FoldedVersionId, version.Id), cancellation);
         await transaction.CommitAsync(cancellation);
-        var moved = parent.Id == production.Id ? null : $"production moved from v{production.Number} to v{parent.Number} while training; corrections applied since are not in this retrain";
-        var scratch = settings.From == "scratch" && !settings.IsConsolidation ? $"trained from scratch: a fresh network of v{start.Number}'s architecture" : null;
-        var remembered = trained.Memory is { } kept ? $"consolidated: {corrections.Count - kept.Count} of {corrections.Count} corrections made by the weights, {kept.Count} kept in the memory" : null;
+        var moved = parent.Id == production.Id ? null
+            : kept is { } k ? $"production moved from v{production.Number} to v{parent.Number} while consolidating; {k.Added} of the {k.Count} corrections applied since were added to its memory, the weights make the rest"
+            : $"production moved from v{production.Number} to v{parent.Number} while training; corrections applied since are not in this retrain";
+        var scratch = settings.From == "scratch" && !consolidating ? $"trained from scratch: a fresh network of v{start.Number}'s architecture" : null;
+        var remembered = consolidating && trained.Memory is { } memoryKept ? $"consolidated: the weights make {corrections.Count - memoryKept.Count + (kept?.Added ?? 0)} of {corrections.Count} corrections, the memory keeps {memoryKept.Count}" : null;
         var note = string.Join("; ", new[] { remembered, scratch, moved }.OfType<string>()) is { Length: > 0 } said ? said : null;
         return new RetrainOutcome(modelName, number, parent.Number, start.Number, corrections.Count, timer.Elapsed, note);
+    }
+
+    /// <summary>
+    /// The chain lock in a new transaction; for a consolidation, with the compute gate held first and only once no
+    /// candidate is pending (retried while one is; the gate is let go between tries so its verdict can come).
+    /// </summary>
+    private async Task<(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction, ComputeGate.Hold?)> LockChainAsync(RegisteredModel model, bool consolidating, CancellationToken cancellation)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var hold = consolidating ? await gate.HoldAsync(cancellation) : null;
+            var transaction = await db.Database.BeginTransactionAsync(cancellation);
+            await ChainLock.AcquireAsync(db, model.Id, cancellation);
+            if (!consolidating || await db.PendingAsync(model.Id, cancellation) is null)
+            {
+                return (transaction, hold);
+            }
+            await transaction.RollbackAsync(cancellation);
+            await transaction.DisposeAsync();
+            hold!.Dispose();
+            if (waited.Elapsed > TimeSpan.FromSeconds(options.Value.ConsolidationWaitSeconds))
+            {
+                throw new InvalidOperationException($"'{model.Name}' kept a candidate pending for {options.Value.ConsolidationWaitSeconds} s; the consolidation was not registered.");
+            }
+            await Task.Delay(100, cancellation);
+        }
+    }
+
+    /// <summary>The corrections applied in the versions after <paramref name="production"/> up to <paramref name="parent"/>.</summary>
+    private async Task<CorrectionSet> LateAsync(RegisteredModel model, ModelVersion production, ModelVersion parent, CancellationToken cancellation)
+    {
+        var before = await AncestryAsync(production, cancellation);
+        var since = (await AncestryAsync(parent, cancellation)).Except(before).ToList();
+        var late = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && since.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied && r.InputTensor != null)
+            .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
+        return CorrectionSet.Of(model.InputShape, late.Select(r => (r.InputTensor!, r.CorrectLabel)));
     }
 
     public CandidateCreated Announcement(RetrainOutcome outcome) => new()
@@ -192,12 +259,17 @@ public sealed class RetrainingRun(
     private async Task<EditableModel> ConsolidateAsync(ModelStore store, ModelVersion production, CorrectionSet folding, CancellationToken cancellation)
     {
         var anchorVersion = await BaseAsync(production, cancellation);
-        using var from = store.Load(ModelCache.Stored(production));
-        using var anchor = store.Load(ModelCache.Stored(anchorVersion));
+        using var from = await gate.RunAsync(() => store.Load(ModelCache.Stored(production)), cancellation);
+        using var anchor = await gate.RunAsync(() => store.Load(ModelCache.Stored(anchorVersion)), cancellation);
         using var clean = LoadTraining(options.Value);
-        log.LogInformation("Consolidating v{Production} of {Model} on {Corrections} corrections and {Images} clean images, anchored to v{Base}",
-            production.Number, production.ModelId, folding.Count, clean.Count, anchorVersion.Number);
-        return Consolidation.Fold(from, folding, clean, anchor, memory.Images, options.Value.Consolidation, memory.For(from));
+        using var consolidation = await gate.RunAsync(() => new Folding(from, folding, clean, anchor, options.Value.Consolidation, memory.For(from)), cancellation);
+        log.LogInformation("Consolidating v{Production} of model {Model}: {Steps} steps on {Corrections} corrections and {Images} clean images, anchored to v{Base}",
+            production.Number, production.ModelId, consolidation.Run.Steps, folding.Count, clean.Count, anchorVersion.Number);
+        while (!consolidation.Run.Finished)
+        {
+            await gate.RunAsync(() => { consolidation.Run.Advance(StepsPerHold); return 0; }, cancellation);
+        }
+        return await gate.RunAsync(() => consolidation.Finish(memory.Images), cancellation);
     }
 
     /// <summary>Every version from <paramref name="version"/> up to its root, the version itself included.</summary>

@@ -13,7 +13,8 @@ namespace Corrections.Pipeline.Scheduling;
 /// a time across the cluster; the retraining lock in Postgres also keeps it apart from a run started by hand. Training
 /// runs inside the compute gate: edits on this worker wait, so production does not move under the retrain. The run
 /// still holds the gate when it takes the chain lock to register its version; that is safe only because edits take the
-/// gate before the chain lock (<see cref="ComputeGate.HoldAsync"/>).
+/// gate before the chain lock (<see cref="ComputeGate.HoldAsync"/>). A consolidation holds the gate a few steps at a
+/// time instead (<see cref="RetrainingRun.Consolidates"/>).
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class RetrainingJob(
@@ -43,9 +44,10 @@ public sealed class RetrainingJob(
         var run = scope.ServiceProvider.GetRequiredService<RetrainingRun>();
         try
         {
-            var outcome = await gate.RunAsync(
-                () => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)], byHand ? null : new ScheduledCondition(RetrainingJobs.MinCorrections(context.MergedJobDataMap)), null, cancellationToken),
-                cancellationToken);
+            Task<RetrainOutcome> Run() => run.RunAsync(model, actor[..Math.Min(actor.Length, Registry.RegistryDbContext.MaxNameLength)],
+                byHand ? null : new ScheduledCondition(RetrainingJobs.MinCorrections(context.MergedJobDataMap)), null, cancellationToken);
+            // A consolidation takes the gate itself, a few steps at a time, so this worker's edits go on meanwhile.
+            var outcome = run.Consolidates(model) ? await Run() : await gate.RunAsync(Run, cancellationToken);
             metrics.RetrainingRan(model, byHand, outcome.Version is null ? outcome.Skipped ?? RetrainOutcome.NothingToFold : "trained");
             if (outcome.Version is null)
             {

@@ -56,6 +56,9 @@ public sealed class PipelineService : IAsyncLifetime
     /// <summary>The model whose chain remembers its corrections (<c>Memory:Models</c>) instead of editing weights.</summary>
     public const string MemoryModel = "flow-memory";
 
+    /// <summary>A second remembering model, for the test of reports that arrive while a consolidation trains.</summary>
+    public const string MemoryLateModel = "flow-memory-late";
+
     private readonly RabbitMqService _rabbit = new();
     private readonly PostgresService _postgres = new();
     private readonly List<IHost> _hosts = [];
@@ -179,6 +182,7 @@ public sealed class PipelineService : IAsyncLifetime
             ["Validation:MinEarlierCorrectionsHeld"] = "1.0",
             // No drawdown limits here: the shipped ones (ValidationSetOptions: 1 pp vs parent, 3 pp cumulative) apply.
             ["Memory:Models:0"] = MemoryModel,
+            ["Memory:Models:1"] = MemoryLateModel,
             ["Validation:Sets:0:Name"] = HeldOutSet,
             ["Validation:Sets:0:Format"] = "fashion-mnist",
             ["Validation:Sets:0:Path"] = FashionMnist.DefaultDirectory,

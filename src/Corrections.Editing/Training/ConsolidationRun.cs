@@ -1,0 +1,118 @@
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Data;
+using Corrections.Editing.Models;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace Corrections.Editing.Training;
+
+/// <summary>
+/// One consolidation (<see cref="Consolidation.Run"/>) that advances a few steps at a time, so that a worker can let
+/// its edits in between: on a shared 2-core worker a consolidation of a few hundred steps would otherwise hold every
+/// report for tens of seconds. Trains <see cref="Model"/> in place; the same steps, in any chunking, give the same weights.
+/// </summary>
+public sealed class ConsolidationRun : IDisposable
+{
+    private readonly EditableModel _model;
+    private readonly LabeledImages _clean;
+    private readonly EditableModel _anchor;
+    private readonly ConsolidationOptions _options;
+    private readonly int _corrections;
+    private readonly Tensor _correctionImages;
+    private readonly Tensor _correctionLabels;
+    private readonly OuterAdam _optimizer;
+    private readonly Generator _generator;
+    private readonly EditableObjective? _objective;
+    private readonly List<double> _tail = [];
+
+    public ConsolidationRun(EditableModel model, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options)
+    {
+        options.Validate();
+        if (!clean.ImageShape.SequenceEqual(model.Architecture.InputShape) || !corrections.ImageShape.Select(d => (long)d).SequenceEqual(model.Architecture.InputShape))
+        {
+            throw new ArgumentException($"Consolidation data of [{string.Join(", ", corrections.ImageShape)}] and [{string.Join(", ", clean.ImageShape)}] do not fit a model of [{string.Join(", ", model.Architecture.InputShape)}].");
+        }
+        (_model, _clean, _anchor, _options, _corrections) = (model, clean, anchor, options, corrections.Count);
+        (_correctionImages, _correctionLabels) = corrections.ToTensors();
+        _correctionImages = _correctionImages.DetachFromDisposeScope();
+        _correctionLabels = _correctionLabels.DetachFromDisposeScope();
+        _optimizer = new OuterAdam(model.Network.Parameters, options.LearningRate);
+        _generator = new Generator((ulong)options.Seed);
+        _objective = options.Editable
+            ? new EditableObjective(model, new EditableTrainingOptions { BatchSize = options.CleanBatch + options.CorrectionBatch }, new UniformEditTargets())
+            : null;
+        Steps = corrections.Count == 0 ? 0 : options.StepsFor(corrections.Count);
+    }
+
+    public EditableModel Model => _model;
+
+    /// <summary>All the steps this consolidation takes (<see cref="ConsolidationOptions.StepsFor"/>); 0 without corrections.</summary>
+    public int Steps { get; }
+
+    public int Done { get; private set; }
+
+    public bool Finished => Done >= Steps;
+
+    /// <summary>Mean loss of the last tenth of the steps (0 before they ran).</summary>
+    public double TailLoss => _tail.Count == 0 ? 0 : _tail.Average();
+
+    /// <summary>Takes up to <paramref name="steps"/> more steps.</summary>
+    public void Advance(int steps)
+    {
+        var options = _options;
+        for (var n = 0; n < steps && Done < Steps; n++, Done++)
+        {
+            // One scope per step: the graph and every batch are freed before the next step.
+            using var scope = NewDisposeScope();
+            var picks = randint(0, _corrections, [options.CorrectionBatch], dtype: int64, generator: _generator);
+            var cleanPicks = randint(0, _clean.Count, [options.CleanBatch], dtype: int64, generator: _generator).data<long>().ToArray();
+            var (cleanImages, cleanLabels) = _clean.Batch(cleanPicks);
+            var images = cat([cleanImages, _correctionImages.index_select(0, picks)]);
+            var labels = cat([cleanLabels, _correctionLabels.index_select(0, picks)]);
+            var inputs = _model.Preprocess(Augment(images));
+            Tensor loss;
+            if (_objective is not null)
+            {
+                // The clean rows come first: the in-graph edit takes row 0 (a clean image), and the other rows, the
+                // corrections among them, are the control set that the edit must leave alone.
+                var terms = _objective.Compute(inputs, labels, null, _generator);
+                loss = terms.Task + terms.Editability! + terms.Stability!;
+            }
+            else
+            {
+                loss = cross_entropy(_model.Network.Forward(inputs, StatisticsMode.Batch), labels);
+            }
+            if (options.AnchorCoefficient > 0)
+            {
+                var cleanInputs = inputs.narrow(0, 0, options.CleanBatch);
+                Tensor target;
+                using (no_grad())
+                {
+                    target = log_softmax(_anchor.Network.Forward(cleanInputs, StatisticsMode.Running), 1);
+                }
+                var current = log_softmax(_model.Network.Forward(cleanInputs, StatisticsMode.Running), 1);
+                loss = loss + options.AnchorCoefficient * kl_div(current, target, reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true) / options.CleanBatch;
+            }
+            loss.backward();
+            _optimizer.Step(options.ClipNorm);
+            if (Done >= Steps - Math.Max(1, Steps / 10))
+            {
+                _tail.Add(loss.item<float>());
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _correctionImages.Dispose();
+        _correctionLabels.Dispose();
+        _optimizer.Dispose();
+        _generator.Dispose();
+    }
+
+    private Tensor Augment(Tensor images)
+    {
+        var x = _options.CropPadding > 0 ? Augmentation.RandomCrop(images, _options.CropPadding, _generator) : images;
+        return _options.HorizontalFlip ? Augmentation.RandomHorizontalFlip(x, 0.5, _generator) : x;
+    }
+}

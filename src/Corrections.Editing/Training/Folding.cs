@@ -1,0 +1,67 @@
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Data;
+using static TorchSharp.torch;
+
+namespace Corrections.Editing.Training;
+
+/// <summary>
+/// A consolidated version in the making (<see cref="Consolidation.Fold"/>): a copy of the version it starts from,
+/// trained by <see cref="Run"/> (step it to the end), then <see cref="Finish"/>ed with a memory that holds exactly the
+/// corrections the new weights do not make. The memory keeps the start's key stage and radius scale, or the given
+/// <see cref="MemoryOptions"/> when the start has none.
+/// </summary>
+public sealed class Folding : IDisposable
+{
+    private readonly CorrectionSet _corrections;
+    private readonly int _keyStage;
+    private readonly double _radiusScale;
+    private EditableModel? _model;
+
+    public Folding(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options, MemoryOptions memory)
+    {
+        (_keyStage, _radiusScale) = from.Memory is { } own ? (own.KeyStage, own.RadiusScale) : (memory.KeyStageFor(from), memory.RadiusScale);
+        _corrections = corrections;
+        _model = from.Clone();
+        try
+        {
+            _model.Attach(null);
+            Run = new ConsolidationRun(_model, corrections, clean, anchor, options);
+        }
+        catch
+        {
+            _model.Dispose();
+            throw;
+        }
+    }
+
+    public ConsolidationRun Run { get; }
+
+    /// <summary>
+    /// The consolidated version, handed over to the caller. The corrections the weights make join the memory's reference
+    /// (with <paramref name="reference"/>, clean inputs and their true labels), so no entry of another label grows over them.
+    /// </summary>
+    public EditableModel Finish(LabeledImages reference)
+    {
+        var model = _model ?? throw new InvalidOperationException("The consolidated version was already handed over.");
+        if (!Run.Finished)
+        {
+            throw new InvalidOperationException($"The consolidation took {Run.Done} of its {Run.Steps} steps.");
+        }
+        var held = Evaluation.Metrics.Held(model, _corrections);
+        using (NewDisposeScope())
+        {
+            var (madeImages, madeLabels) = _corrections.Select(Enumerable.Range(0, _corrections.Count).Where(i => held[i])).ToTensors();
+            var memory = new CorrectionMemory(_keyStage, _radiusScale, _corrections.ImageShape);
+            memory.Rebuild(model, _corrections.Select(Enumerable.Range(0, _corrections.Count).Where(i => !held[i])), cat([reference.Images, madeImages]), cat([reference.Labels, madeLabels]));
+            model.Attach(memory);
+        }
+        _model = null;
+        return model;
+    }
+
+    public void Dispose()
+    {
+        Run.Dispose();
+        _model?.Dispose();
+    }
+}
