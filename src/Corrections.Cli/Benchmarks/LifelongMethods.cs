@@ -15,6 +15,9 @@ public static class LifelongMethods
 
     public static IReadOnlyList<string> Names { get; } = AllNames.Split(", ");
 
+    /// <summary>The running service (<see cref="ServiceMethod"/>): asked for by name, never part of all.</summary>
+    public const string Service = "service";
+
     /// <summary>
     /// Disjoint slices of the clean training split: the memory's reference inputs and the gates' validation inputs.
     /// The stream measures on the test splits, which no method sees.
@@ -36,6 +39,7 @@ public static class LifelongMethods
 
     public static ICorrectionMethod Create(string name, LifelongSettings s, EditableModel start, EditableModel? plain, EditableModel? oracle, LabeledImages clean, CleanSlices slices) => name switch
     {
+        Service => ServiceMethod.Open(s.ServiceModel!, s.Shift, s.ServiceRate, s.ServiceTimeout),
         "none" => new FixedModel("none", start),
         "oracle" => new FixedModel("oracle", oracle!, new Dictionary<string, string> { ["model"] = s.Oracle! }),
         "lookup-cache" => new LookupCacheMethod(start),

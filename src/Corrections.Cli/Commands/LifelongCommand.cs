@@ -30,11 +30,13 @@ public sealed class LifelongCommand : Command<LifelongSettings>
         var methods = settings.MethodNames();
         var options = new StreamOptions { Reports = settings.Reports, Every = settings.Every, Seed = settings.Seed };
         var results = new List<StreamResult>();
+        ServiceLatency? service = null;
         foreach (var name in methods)
         {
             cancellation.ThrowIfCancellationRequested();
             using var method = LifelongMethods.Create(name, settings, start, plain, oracle, cleanTrain, slices);
             results.Add(Run(method, data, options, settings.Json));
+            service = method is ServiceMethod through ? through.Latency() : service;
             if (!settings.Json)
             {
                 var s = LifelongSummary.Of(results[^1], null);
@@ -52,6 +54,7 @@ public sealed class LifelongCommand : Command<LifelongSettings>
             command = "corrections " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             commit = Environment.GetEnvironmentVariable("CORRECTIONS_COMMIT") ?? "unrecorded",
             options,
+            service,
             summaries,
             results,
         };
@@ -63,6 +66,10 @@ public sealed class LifelongCommand : Command<LifelongSettings>
             return 0;
         }
         AnsiConsole.Write(SummaryTable(shiftName, summaries));
+        if (service is { } l)
+        {
+            AnsiConsole.MarkupLine($"Through the service: {l.Applied} applied, {l.Backlogged} backlogged; report → effective p50 {l.P50Ms:F0} ms, p99 {l.P99Ms:F0} ms, max {l.MaxMs:F0} ms; {l.EffectiveWithin5sPct:F1} % within 5 s; {l.Seconds:F0} s in all.");
+        }
         AnsiConsole.MarkupLine($"Curves: {Markup.Escape(string.Join(", ", plots))}; every figure: {Markup.Escape(stem)}.json");
         return 0;
     }

@@ -35,7 +35,7 @@ public sealed class LifelongSettings : CorrectionsSettings
     public string Data { get; init; } = "fashion-mnist";
 
     [CommandOption("--methods")]
-    [Description("Comma list, or all: " + LifelongMethods.AllNames)]
+    [Description("Comma list, or all: " + LifelongMethods.AllNames + "; and service, through the running worker (not in all)")]
     [DefaultValue("all")]
     public string Methods { get; init; } = "all";
 
@@ -136,6 +136,20 @@ public sealed class LifelongSettings : CorrectionsSettings
     [DefaultValue(0)]
     public int RetrainLimit { get; init; }
 
+    [CommandOption("--service-model")]
+    [Description("service: the registered model the reports go to; the worker must run with it under Memory:Models (bench/lifelong-service.sh)")]
+    public string? ServiceModel { get; init; }
+
+    [CommandOption("--service-rate")]
+    [Description("service: most reports published per second")]
+    [DefaultValue(2.0)]
+    public double ServiceRate { get; init; } = 2;
+
+    [CommandOption("--service-timeout")]
+    [Description("service: seconds a report may take to settle before the run stops")]
+    [DefaultValue(300)]
+    public int ServiceTimeout { get; init; } = 300;
+
     public IReadOnlyList<string> MethodNames() => Methods == "all"
         ? LifelongMethods.Names.Where(n => (n != "plain-editor" || PlainModel is not null) && (n != "oracle" || Oracle is not null)).ToList()
         : Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -150,10 +164,14 @@ public sealed class LifelongSettings : CorrectionsSettings
         {
             return ValidationResult.Error($"Unknown shift '{Shift}'. Known: {string.Join(", ", ImageShifts.Names)}, or fashion-mnist:DIR.");
         }
-        var unknown = MethodNames().Where(n => !LifelongMethods.Names.Contains(n)).ToList();
+        var unknown = MethodNames().Where(n => !LifelongMethods.Names.Contains(n) && n != LifelongMethods.Service).ToList();
         if (unknown.Count > 0)
         {
-            return ValidationResult.Error($"Unknown method '{unknown[0]}'. Known: {LifelongMethods.AllNames}.");
+            return ValidationResult.Error($"Unknown method '{unknown[0]}'. Known: {LifelongMethods.AllNames}, and {LifelongMethods.Service} (through the running worker).");
+        }
+        if (MethodNames().Contains(LifelongMethods.Service) && ServiceModel is null)
+        {
+            return ValidationResult.Error("service needs --service-model (a registered model the running worker remembers for).");
         }
         if (MethodNames().Contains("plain-editor") && PlainModel is null)
         {

@@ -215,15 +215,44 @@ public sealed class CorrectionMemory : IDisposable
         return (tensors, metadata);
     }
 
-    /// <summary>Rebuilds a memory from <see cref="Stored"/> state, or null when the metadata holds none.</summary>
+    /// <summary>
+    /// Whether this memory's clean reference is <paramref name="other"/>'s (same keys, same labels): a memory built on
+    /// the version before it stores its reference once, in that version (<see cref="FromStored"/>).
+    /// </summary>
+    public bool SharesReferenceWith(CorrectionMemory other)
+    {
+        if (!_referenceLabels.SequenceEqual(other._referenceLabels) || !_referenceKeys.shape.SequenceEqual(other._referenceKeys.shape))
+        {
+            return false;
+        }
+        using var same = _referenceKeys.eq(other._referenceKeys).all();
+        return same.item<bool>();
+    }
+
+    /// <summary>The names of the tensors <see cref="Stored"/> writes for the clean reference.</summary>
+    public static IReadOnlyList<string> ReferenceTensors { get; } = ["memory.reference_keys", "memory.reference_labels"];
+
+    /// <summary>
+    /// Rebuilds a memory from <see cref="Stored"/> state, or null when the metadata holds none. Where the state lacks the
+    /// reference tensors (<see cref="ReferenceTensors"/>) they come from <paramref name="parent"/>'s memory.
+    /// </summary>
     /// <exception cref="Data.DataFormatException">The state is incomplete or inconsistent.</exception>
-    public static CorrectionMemory? FromStored(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata, int[] imageShape)
+    public static CorrectionMemory? FromStored(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata, int[] imageShape, CorrectionMemory? parent = null)
     {
         if (!metadata.TryGetValue("memory_key_stage", out var stage))
         {
             return null;
         }
-        Tensor Named(string name) => tensors.TryGetValue(name, out var t) ? t : throw new Data.DataFormatException($"Stored memory: tensor '{name}' is missing.");
+        Tensor Named(string name)
+        {
+            if (tensors.TryGetValue(name, out var t))
+            {
+                return t;
+            }
+            return name == "memory.reference_keys" && parent is not null
+                ? parent._referenceKeys
+                : throw new Data.DataFormatException($"Stored memory: tensor '{name}' is missing.");
+        }
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var memory = new CorrectionMemory(int.Parse(stage, c), double.Parse(metadata["memory_radius_scale"], c), imageShape)
         {
@@ -237,7 +266,8 @@ public sealed class CorrectionMemory : IDisposable
         }
         Replace(ref memory._keys, keys.clone().DetachFromDisposeScope());
         Replace(ref memory._referenceKeys, Named("memory.reference_keys").clone().DetachFromDisposeScope());
-        memory._referenceLabels = Named("memory.reference_labels").data<long>().ToArray();
+        memory._referenceLabels = tensors.TryGetValue("memory.reference_labels", out var referenceLabels) ? referenceLabels.data<long>().ToArray()
+            : parent?._referenceLabels.ToArray() ?? throw new Data.DataFormatException("Stored memory: tensor 'memory.reference_labels' is missing.");
         memory._labels.AddRange(labels.data<long>().ToArray());
         memory._radii.AddRange(radii.data<double>().ToArray());
         var values = inputs.contiguous().data<float>().ToArray();

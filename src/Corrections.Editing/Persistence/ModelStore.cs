@@ -24,21 +24,24 @@ public sealed partial class ModelStore(string root)
 
     /// <summary>
     /// Saves <paramref name="edited"/>, a descendant of <paramref name="parent"/> that differs from it only in its
-    /// editable subset: as a delta when the subset is at most half the model (ResNet-18's layer3 is about 2 of 11 M
-    /// parameters), else in full. A delta that saves little is not worth the parent chain every load must walk: the
-    /// small CNN's fc1+head are 95 % of it.
+    /// editable subset and its memory: as a delta when the subset is at most half the model (ResNet-18's layer3 is about
+    /// 2 of 11 M parameters) or when the weights did not change at all (a candidate that only remembers), else in full.
+    /// A delta that saves little is not worth the parent chain every load must walk: the small CNN's fc1+head are 95 %
+    /// of it. With <paramref name="parentModel"/> (the parent as loaded), tensors equal to the parent's are not stored
+    /// again: a remembering chain then stores only its memory's entries per version.
     /// </summary>
-    public StoredVersion SaveEdit(string model, int number, EditableModel edited, StoredVersion parent)
+    public StoredVersion SaveEdit(string model, int number, EditableModel edited, StoredVersion parent, EditableModel? parentModel = null)
     {
+        using var scope = NewDisposeScope();
         var indices = edited.Subset.ParameterIndices;
-        var subsetElements = indices.Sum(i => edited.Architecture.Parameters[i].ElementCount);
-        if (subsetElements * 2 > edited.Architecture.ParameterCount)
+        var changed = indices.Where(i => parentModel is null || !Same(edited.Network.Parameters[i], parentModel.Network.Parameters[i])).ToList();
+        var changedElements = changed.Sum(i => edited.Architecture.Parameters[i].ElementCount);
+        if (changedElements * 2 > edited.Architecture.ParameterCount)
         {
             return SaveFull(model, number, edited);
         }
         var path = PathOf(model, number);
-        using var scope = NewDisposeScope();
-        var tensors = indices.Select(i => (edited.Architecture.Parameters[i].Name, edited.Network.Parameters[i])).ToList();
+        var tensors = changed.Select(i => (edited.Architecture.Parameters[i].Name, edited.Network.Parameters[i])).ToList();
         var metadata = new Dictionary<string, string>
         {
             ["kind"] = "delta",
@@ -49,9 +52,11 @@ public sealed partial class ModelStore(string root)
         };
         if (edited.Memory is not null)
         {
-            // The memory is the version's own, not its parent's: a delta stores it whole (it is small beside the weights).
+            // The memory is the version's own, not its parent's: a delta stores its entries whole, and its clean reference
+            // (5,000 keys, the bulk of it) only when the parent's differs.
             var (memoryTensors, memoryMetadata) = edited.Memory.Stored();
-            tensors.AddRange(memoryTensors);
+            var shared = parentModel?.Memory is { } parentMemory && edited.Memory.SharesReferenceWith(parentMemory);
+            tensors.AddRange(memoryTensors.Where(t => !shared || !CorrectionMemory.ReferenceTensors.Contains(t.Name)));
             foreach (var (key, value) in memoryMetadata)
             {
                 metadata[key] = value;
@@ -92,7 +97,7 @@ public sealed partial class ModelStore(string root)
                     model.Network.Parameters[index].copy_(value);
                 }
             }
-            model.Attach(CorrectionMemory.FromStored(tensors.ToDictionary(t => t.Name, t => t.Tensor), metadata, [.. model.Architecture.InputShape.Select(d => (int)d)]));
+            model.Attach(CorrectionMemory.FromStored(tensors.ToDictionary(t => t.Name, t => t.Tensor), metadata, [.. model.Architecture.InputShape.Select(d => (int)d)], model.Memory));
             return model;
         }
         catch (KeyNotFoundException e)
@@ -106,6 +111,12 @@ public sealed partial class ModelStore(string root)
                 t.Dispose();
             }
         }
+    }
+
+    private static bool Same(Tensor a, Tensor b)
+    {
+        using var same = a.eq(b).all();
+        return a.shape.SequenceEqual(b.shape) && same.item<bool>();
     }
 
     private StoredVersion Describe(string path, bool isDelta) =>

@@ -240,7 +240,7 @@ public sealed class EditWorker(
         try
         {
             var storing = Stopwatch.StartNew();
-            var stored = resilience.ModelStore.Execute(() => cache.Store.SaveEdit(modelName, number, edit.Model, ModelCache.Stored(head)));
+            var stored = resilience.ModelStore.Execute(() => cache.Store.SaveEdit(modelName, number, edit.Model, ModelCache.Stored(head), model));
             return (edit, stored, storing.Elapsed.TotalMilliseconds);
         }
         catch

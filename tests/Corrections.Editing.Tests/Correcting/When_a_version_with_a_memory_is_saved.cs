@@ -71,6 +71,32 @@ public class When_a_version_with_a_memory_is_saved : IDisposable
     }
 
     [Fact]
+    public void Should_store_only_the_new_entries_of_a_version_that_only_remembers()
+    {
+        var store = new ModelStore(_directory.Path);
+        var parentVersion = store.SaveFull("m", 1, _model);
+        var fresh = new CorrectionSet(Shape).Add(_data.ImageValues(20), 3).Add(_data.ImageValues(21), 4);
+        using var reference = _data.Select(Enumerable.Range(10, 10).Select(i => (long)i).ToArray());
+        using var candidate = Remembering.Candidate(_model, fresh, reference, new MemoryOptions());
+
+        var version = store.SaveEdit("m", 2, candidate.Model!, parentVersion, parentModel: _model);
+        using var loaded = store.Load(version);
+
+        Assert.True(version.IsDelta);
+        var (stored, _) = TensorArchive.Read(Path.Combine(store.Root, version.Location));
+        var names = stored.Select(t => t.Name).ToList();
+        foreach (var (_, t) in stored)
+        {
+            t.Dispose();
+        }
+        Assert.All(names, n => Assert.StartsWith("memory.", n));
+        Assert.DoesNotContain("memory.reference_keys", names);
+        Assert.True(version.Bytes * 10 < parentVersion.Bytes, $"{version.Bytes} bytes beside the parent's {parentVersion.Bytes}");
+        AssertSameMemory(candidate.Model!.Memory!, loaded.Memory!);
+        Assert.Equal(Metrics.Predictions(candidate.Model!, _data), Metrics.Predictions(loaded, _data));
+    }
+
+    [Fact]
     public void Should_clone_the_memory_with_the_model()
     {
         using var clone = _model.Clone();
