@@ -35,7 +35,7 @@ public sealed class ServiceMethod : ICorrectionMethod
     private readonly Stopwatch _pace = Stopwatch.StartNew();
     private readonly List<double> _latenciesMs = [];
     private TimeSpan _nextPublish = TimeSpan.Zero;
-    private (long Id, int Number, EditableModel Model)? _production;
+    private (long Id, int Number, StoredVersion Stored, EditableModel Model)? _production;
     private int _backlogged;
 
     private ServiceMethod(ServiceConnection connection, string model, string source, double rate, int timeoutSeconds)
@@ -141,7 +141,7 @@ public sealed class ServiceMethod : ICorrectionMethod
         return model.Logits(images).argmax(1).data<long>().ToArray();
     }
 
-    private (long Id, int Number, EditableModel Model) Production()
+    private (long Id, int Number, StoredVersion Stored, EditableModel Model) Production()
     {
         using var scope = _connection.Scope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
@@ -151,8 +151,11 @@ public sealed class ServiceMethod : ICorrectionMethod
             ?? throw new OperatorError($"'{_model}' has no {_connection.Alias} version.");
         if (_production is not { } current || current.Id != version.Id)
         {
+            var stored = ModelCache.Stored(version);
+            // From the version held, where the new one's chain of deltas reaches it.
+            var model = new ModelStore(_storeRoot).Load(stored, _production is { } held ? (held.Stored, held.Model) : null);
             _production?.Model.Dispose();
-            _production = (version.Id, version.Number, new ModelStore(_storeRoot).Load(ModelCache.Stored(version)));
+            _production = (version.Id, version.Number, stored, model);
         }
         return _production.Value;
     }

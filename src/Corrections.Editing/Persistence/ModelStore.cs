@@ -67,8 +67,19 @@ public sealed partial class ModelStore(string root)
     }
 
     /// <summary>Loads a version, verifying its hash and, for a delta, its ancestors' hashes.</summary>
-    public EditableModel Load(StoredVersion version)
+    public EditableModel Load(StoredVersion version) => Load(version, null);
+
+    /// <summary>
+    /// The same, starting from <paramref name="loaded"/> (a version already in memory, cloned, never changed) where the
+    /// chain of deltas reaches it: following a chain of remembering versions costs one file per version instead of
+    /// every file back to the last full one.
+    /// </summary>
+    public EditableModel Load(StoredVersion version, (StoredVersion Stored, EditableModel Model)? loaded)
     {
+        if (loaded is { } known && known.Stored.Location == version.Location && known.Stored.Sha256 == version.Sha256)
+        {
+            return known.Model.Clone();
+        }
         var path = Resolve(version.Location);
         var actual = TensorArchive.Sha256(path);
         if (actual != version.Sha256)
@@ -83,7 +94,7 @@ public sealed partial class ModelStore(string root)
         try
         {
             var parent = new StoredVersion(metadata["parent"], metadata["parent_sha256"], bool.Parse(metadata["parent_is_delta"]), long.Parse(metadata["parent_bytes"], CultureInfo.InvariantCulture));
-            var model = Load(parent);
+            var model = Load(parent, loaded);
             var names = model.Architecture.Parameters.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i);
             using (no_grad())
             {

@@ -97,6 +97,28 @@ public class When_a_version_with_a_memory_is_saved : IDisposable
     }
 
     [Fact]
+    public void Should_follow_a_chain_of_deltas_from_a_version_already_loaded()
+    {
+        var store = new ModelStore(_directory.Path);
+        using var reference = _data.Select(Enumerable.Range(10, 10).Select(i => (long)i).ToArray());
+        var v1 = store.SaveFull("m", 1, _model);
+        using var second = Remembering.Candidate(_model, new CorrectionSet(Shape).Add(_data.ImageValues(20), 3), reference, new MemoryOptions());
+        var v2 = store.SaveEdit("m", 2, second.Model!, v1, parentModel: _model);
+        using var third = Remembering.Candidate(second.Model!, new CorrectionSet(Shape).Add(_data.ImageValues(21), 4), reference, new MemoryOptions());
+        var v3 = store.SaveEdit("m", 3, third.Model!, v2, parentModel: second.Model);
+        using var held = store.Load(v2);
+        // Without the full version at the root, only a load that starts from v2 in memory can succeed.
+        File.Delete(Path.Combine(store.Root, v1.Location));
+
+        using var loaded = store.Load(v3, (v2, held));
+
+        AssertSameMemory(third.Model!.Memory!, loaded.Memory!);
+        Assert.Equal(Metrics.Predictions(third.Model!, _data), Metrics.Predictions(loaded, _data));
+        Assert.ThrowsAny<IOException>(() => store.Load(v3).Dispose());
+        Assert.Equal(second.Model!.Memory!.Count, held.Memory!.Count);
+    }
+
+    [Fact]
     public void Should_clone_the_memory_with_the_model()
     {
         using var clone = _model.Clone();
