@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Correcting;
@@ -125,12 +126,16 @@ public sealed class CorrectionMemory : IDisposable
             return result;
         }
         using var scope = NewDisposeScope();
+        // Scalars held to the end: a temporary one can be finalised while libtorch still reads it ("Unknown scalar
+        // type", seen once in a 2,000-report stream), and this runs on every prediction.
+        using var toleranceScale = KeyTolerance.ToScalar();
+        using var infinity = float.PositiveInfinity.ToScalar();
         var distances = cdist(keys, _keys);
         // A reported input's own key must find its entry at any radius, 0 included; the same input keyed in another
         // batch (or through the matrix-product form of cdist) lands a rounding error away, not at exactly 0.
-        var tolerance = _keys.norm(1, keepdim: false).mul(KeyTolerance).view(1, -1);
+        var tolerance = _keys.norm(1, keepdim: false).mul(toleranceScale).view(1, -1);
         var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1).add(tolerance);
-        var covered = where(distances.le(radii), distances, full_like(distances, float.PositiveInfinity));
+        var covered = where(distances.le(radii), distances, full_like(distances, infinity));
         var (nearest, index) = covered.min(1);
         var found = nearest.isfinite().data<bool>().ToArray();
         var indices = index.data<long>().ToArray();
@@ -156,9 +161,11 @@ public sealed class CorrectionMemory : IDisposable
             return logits.clone();
         }
         using var scope = NewDisposeScope();
+        using var zero = 0L.ToScalar();
+        using var margin = RememberedMargin.ToScalar();
         var labels = tensor(remembered);
-        var covered = labels.ge(0).view(-1, 1);
-        var certain = nn.functional.one_hot(labels.clamp_min(0), logits.shape[1]).to(logits.dtype).mul(RememberedMargin).sub(RememberedMargin);
+        var covered = labels.ge(zero).view(-1, 1);
+        var certain = nn.functional.one_hot(labels.clamp_min(zero), logits.shape[1]).to(logits.dtype).mul(margin).sub(margin);
         return where(covered, certain, logits).MoveToOuterDisposeScope();
     }
 
