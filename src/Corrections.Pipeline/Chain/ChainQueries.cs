@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Corrections.Pipeline.Chain;
 
-/// <summary>The registry reads the pipeline repeats: a model by name, what an alias points at, a version's ancestry.</summary>
+/// <summary>The registry reads the pipeline repeats: a model by name, what an alias points at, a version's ancestry and lineage.</summary>
 public static class ChainQueries
 {
     public static Task<RegisteredModel?> ModelAsync(this RegistryDbContext db, string name, CancellationToken cancellation) =>
@@ -40,6 +40,28 @@ public static class ChainQueries
     /// <summary>The edit versions from <paramref name="version"/> (when it is an edit) up to its trained version, nearest first.</summary>
     public static async Task<IReadOnlyList<long>> EditChainAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation) =>
         (await db.LineageAsync(version, cancellation)).EditChain;
+
+    /// <summary>Every version from <paramref name="version"/> up to its root, nearest first, the version itself included.</summary>
+    public static async Task<List<long>> AncestryAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
+    {
+        var parents = await db.Versions.AsNoTracking().Where(v => v.ModelId == version.ModelId).ToDictionaryAsync(v => v.Id, v => v.ParentId, cancellation);
+        var ids = new List<long>();
+        for (long? id = version.Id; id is { } at && parents.ContainsKey(at); id = parents[at])
+        {
+            ids.Add(at);
+        }
+        return ids;
+    }
+
+    /// <summary>The nearest registered base version at or above <paramref name="version"/>: the anchor every consolidation of its chain shares.</summary>
+    /// <exception cref="InvalidOperationException">No base version lies above it.</exception>
+    public static async Task<ModelVersion> BaseAsync(this RegistryDbContext db, ModelVersion version, CancellationToken cancellation)
+    {
+        var ids = await db.AncestryAsync(version, cancellation);
+        var bases = await db.Versions.AsNoTracking().Where(v => ids.Contains(v.Id) && v.Kind == VersionKind.Base).ToListAsync(cancellation);
+        return bases.OrderBy(v => ids.IndexOf(v.Id)).FirstOrDefault()
+            ?? throw new InvalidOperationException($"v{version.Number} descends from no base version: a consolidation needs one as its anchor.");
+    }
 
     /// <summary>
     /// Walks from <paramref name="version"/> up to its trained version: one query for the model's whole (small) version

@@ -123,7 +123,7 @@ public sealed class RetrainingRun(
         var start = await StartAsync(modelName, production, cancellation);
         var consolidating = Consolidates(modelName);
         // A consolidation folds everything production carries, not only what waits: its weights replace production's.
-        var ancestry = consolidating ? await AncestryAsync(production, cancellation) : [];
+        var ancestry = consolidating ? await db.AncestryAsync(production, cancellation) : [];
         var corrections = await Unfolded(model)
             .Concat(db.Reports.AsNoTracking().Where(r => r.ModelName == model.Name && r.Status == ReportStatus.Applied && r.InputTensor != null
                 && r.FoldedVersionId != null && ancestry.Contains(r.FoldedVersionId.Value)))
@@ -206,8 +206,8 @@ public sealed class RetrainingRun(
     /// <summary>The corrections applied in the versions after <paramref name="production"/> up to <paramref name="parent"/>.</summary>
     private async Task<CorrectionSet> LateAsync(RegisteredModel model, ModelVersion production, ModelVersion parent, CancellationToken cancellation)
     {
-        var before = await AncestryAsync(production, cancellation);
-        var since = (await AncestryAsync(parent, cancellation)).Except(before).ToList();
+        var before = await db.AncestryAsync(production, cancellation);
+        var since = (await db.AncestryAsync(parent, cancellation)).Except(before).ToList();
         var late = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && since.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied && r.InputTensor != null)
             .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);
         return CorrectionSet.Of(model.InputShape, late.Select(r => (r.InputTensor!, r.CorrectLabel)));
@@ -258,7 +258,7 @@ public sealed class RetrainingRun(
     /// </summary>
     private async Task<EditableModel> ConsolidateAsync(ModelStore store, ModelVersion production, CorrectionSet folding, CancellationToken cancellation)
     {
-        var anchorVersion = await BaseAsync(production, cancellation);
+        var anchorVersion = await db.BaseAsync(production, cancellation);
         using var from = await gate.RunAsync(() => store.Load(ModelCache.Stored(production)), cancellation);
         using var anchor = await gate.RunAsync(() => store.Load(ModelCache.Stored(anchorVersion)), cancellation);
         using var clean = LoadTraining(options.Value);
@@ -270,27 +270,6 @@ public sealed class RetrainingRun(
             await gate.RunAsync(() => { consolidation.Run.Advance(StepsPerHold); return 0; }, cancellation);
         }
         return await gate.RunAsync(() => consolidation.Finish(memory.Images), cancellation);
-    }
-
-    /// <summary>Every version from <paramref name="version"/> up to its root, the version itself included.</summary>
-    private async Task<List<long>> AncestryAsync(ModelVersion version, CancellationToken cancellation)
-    {
-        var parents = await db.Versions.AsNoTracking().Where(v => v.ModelId == version.ModelId).ToDictionaryAsync(v => v.Id, v => v.ParentId, cancellation);
-        var ids = new List<long>();
-        for (long? id = version.Id; id is { } at && parents.ContainsKey(at); id = parents[at])
-        {
-            ids.Add(at);
-        }
-        return ids;
-    }
-
-    /// <summary>The nearest registered base version at or above <paramref name="version"/>: the anchor every consolidation shares.</summary>
-    private async Task<ModelVersion> BaseAsync(ModelVersion version, CancellationToken cancellation)
-    {
-        var ids = await AncestryAsync(version, cancellation);
-        var bases = await db.Versions.AsNoTracking().Where(v => ids.Contains(v.Id) && v.Kind == VersionKind.Base).ToListAsync(cancellation);
-        return bases.OrderBy(v => ids.IndexOf(v.Id)).FirstOrDefault()
-            ?? throw new InvalidOperationException($"v{version.Number} descends from no base version: a consolidation needs one as its anchor.");
     }
 
     private static LabeledImages LoadTraining(RetrainingOptions settings)
