@@ -127,14 +127,17 @@ public sealed class CorrectionMemory : IDisposable
         }
         using var scope = NewDisposeScope();
         // Scalars held to the end: a temporary one can be finalised while libtorch still reads it ("Unknown scalar
-        // type", seen once in a 2,000-report stream), and this runs on every prediction.
+        // type", seen once in a 2,000-report stream in a process whose other threads allocate), and this runs on
+        // every prediction.
         using var toleranceScale = KeyTolerance.ToScalar();
         using var infinity = float.PositiveInfinity.ToScalar();
+        // add's default alpha is such a temporary too (seen as "Expected false to be true" from Scalar::toFloat).
+        using var one = 1.0.ToScalar();
         var distances = cdist(keys, _keys);
         // A reported input's own key must find its entry at any radius, 0 included; the same input keyed in another
         // batch (or through the matrix-product form of cdist) lands a rounding error away, not at exactly 0.
         var tolerance = _keys.norm(1, keepdim: false).mul(toleranceScale).view(1, -1);
-        var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1).add(tolerance);
+        var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1).add(tolerance, one);
         var covered = where(distances.le(radii), distances, full_like(distances, infinity));
         var (nearest, index) = covered.min(1);
         var found = nearest.isfinite().data<bool>().ToArray();
