@@ -5,15 +5,12 @@ using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Observability;
-using Corrections.Registry;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Retraining;
 using Corrections.Pipeline.Scheduling;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Corrections.Integration.Tests;
 
@@ -110,10 +107,7 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
         await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged)),
             "the correction is settled");
         await using var scope = pipeline.Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var run = new RetrainingRun(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<IOptions<PipelineOptions>>(),
-            Options.Create(new RetrainingOptions { From = from, TrainLimit = 3000, Oversample = 50, BatchSize = 64 }), services.GetRequiredService<MemoryReference>(),
-            services.GetRequiredService<ComputeGate>(), TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
+        var run = pipeline.RetrainingRun(scope.ServiceProvider, new RetrainingOptions { From = from, TrainLimit = 3000, Oversample = 50, BatchSize = 64 });
         var outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
         Assert.NotNull(outcome.Version);
         return outcome;

@@ -2,16 +2,12 @@ using Corrections.Editing.Correcting;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
 using Corrections.Integration.Tests.Infrastructure;
-using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
-using Corrections.Pipeline.Observability;
 using Corrections.Pipeline.Retraining;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Corrections.Integration.Tests;
 
@@ -116,10 +112,7 @@ public class When_corrections_are_remembered_and_consolidated(PipelineService pi
     private async Task<RetrainOutcome> ConsolidateAsync(string model, int passes = 8)
     {
         await using var scope = pipeline.Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var run = new RetrainingRun(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<IOptions<PipelineOptions>>(),
-            Options.Create(new RetrainingOptions { Recipe = "consolidation", TrainLimit = 3000, ConsolidationPasses = passes }), services.GetRequiredService<MemoryReference>(),
-            services.GetRequiredService<ComputeGate>(), TimeProvider.System, services.GetRequiredService<PipelineMetrics>(), NullLogger<RetrainingRun>.Instance);
+        var run = pipeline.RetrainingRun(scope.ServiceProvider, new RetrainingOptions { Recipe = "consolidation", TrainLimit = 3000, ConsolidationPasses = passes });
         var outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
         Assert.NotNull(outcome.Version);
         await pipeline.Bus.Publish(run.Announcement(outcome));

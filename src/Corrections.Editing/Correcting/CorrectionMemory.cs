@@ -178,15 +178,6 @@ public sealed class CorrectionMemory : IDisposable
     // Logit gap between a remembered label and every other class: e^30 makes the others' probability negligible.
     private const double RememberedMargin = 30;
 
-    /// <summary>The model's predictions with the memory's labels where an entry covers the input.</summary>
-    public long[] Predict(EditableModel model, Tensor images)
-    {
-        using var scope = NewDisposeScope();
-        using var x = model.Preprocess(images);
-        var keys = model.Network.Logits(x, toStage: KeyStage);
-        return Override(keys, model.Network.Logits(keys, fromStage: KeyStage)).argmax(1).data<long>().ToArray();
-    }
-
     /// <summary>A deep copy: the same entries, keys, radii and reference.</summary>
     public CorrectionMemory Clone()
     {

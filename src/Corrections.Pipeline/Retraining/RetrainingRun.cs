@@ -154,7 +154,7 @@ public sealed class RetrainingRun(
         (int Count, int Added)? kept = null;
         if (hold is not null && parent.Id != production.Id)
         {
-            var late = await LateAsync(model, production, parent, cancellation);
+            var late = await LateAsync(model, ancestry, parent, cancellation);
             kept = (late.Count, await hold.Run(() => Remembering.KeepMissing(trained, late)));
         }
         var number = await db.NextNumberAsync(model.Id, cancellation);
@@ -203,10 +203,9 @@ public sealed class RetrainingRun(
         }
     }
 
-    /// <summary>The corrections applied in the versions after <paramref name="production"/> up to <paramref name="parent"/>.</summary>
-    private async Task<CorrectionSet> LateAsync(RegisteredModel model, ModelVersion production, ModelVersion parent, CancellationToken cancellation)
+    /// <summary>The corrections applied in the versions above <paramref name="before"/> (the start's ancestry) up to <paramref name="parent"/>.</summary>
+    private async Task<CorrectionSet> LateAsync(RegisteredModel model, List<long> before, ModelVersion parent, CancellationToken cancellation)
     {
-        var before = await db.AncestryAsync(production, cancellation);
         var since = (await db.AncestryAsync(parent, cancellation)).Except(before).ToList();
         var late = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && since.Contains(r.VersionId.Value) && r.Status == ReportStatus.Applied && r.InputTensor != null)
             .Select(r => new { r.InputTensor, r.CorrectLabel }).ToListAsync(cancellation);

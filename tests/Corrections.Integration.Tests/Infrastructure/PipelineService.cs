@@ -142,6 +142,13 @@ public sealed class PipelineService : IAsyncLifetime
         return await registrar.RegisterAsync(name, BaseModel, VersionKind.Base, "test", "initial registration", CancellationToken.None);
     }
 
+    /// <summary>A retraining run on the first host's services with <paramref name="options"/> in place of its configured ones.</summary>
+    public Pipeline.Retraining.RetrainingRun RetrainingRun(IServiceProvider services, Pipeline.Retraining.RetrainingOptions options) =>
+        new(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Pipeline.PipelineOptions>>(),
+            Microsoft.Extensions.Options.Options.Create(options), services.GetRequiredService<Pipeline.Edits.MemoryReference>(),
+            services.GetRequiredService<Pipeline.ComputeGate>(), TimeProvider.System, services.GetRequiredService<Pipeline.Observability.PipelineMetrics>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Pipeline.Retraining.RetrainingRun>.Instance);
+
     /// <summary>Polls the registry until <paramref name="done"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
     public async Task WaitUntilAsync(Func<RegistryDbContext, Task<bool>> done, string what, int timeoutSeconds = 60)
     {
