@@ -6,6 +6,16 @@ namespace Corrections.Editing;
 /// Process-wide settings libtorch needs before (or soon after) it loads. Call <see cref="Prepare"/> first thing in a
 /// host's Main; <see cref="Models.Network"/> calls it too, for library users, but by then libtorch may already be loaded.
 /// Both settings are made through libc, because .NET's Environment.SetEnvironmentVariable does not reach native code.
+/// <para>
+/// One rule no setting can enforce: hold every TorchSharp Scalar with <c>using var</c> until the native call that reads
+/// it has returned, and never pass a number where TorchSharp takes a Scalar. The implicit conversion behind
+/// <c>t.lt(p)</c>, <c>t.mul(0.5)</c>, <c>t * 0.5</c>, <c>1 - t</c>, <c>clamp(0, 1)</c> or <c>full_like(t, x)</c> makes a
+/// temporary that is unreachable once its native handle has been read, so the finalizer thread can free the native
+/// Scalar while libtorch still uses it, and the process dies with "Unknown scalar type" or a Scalar::toFloat check
+/// (three long benchmark runs ended so). Dispose scopes do not track Scalars. Overloads that fill in a Scalar themselves
+/// are the same trap: <c>add(Tensor)</c> and <c>add(Scalar)</c>, and so <c>a + b</c>, pass a default alpha of 1, and
+/// <c>arange(stop)</c> a start and a step; pass held ones (<c>sub</c>, <c>mul</c> and <c>div</c> take none).
+/// </para>
 /// </summary>
 public static class NativeRuntime
 {

@@ -1,5 +1,6 @@
 using Corrections.Editing.Data;
 using SkiaSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Imaging;
@@ -94,13 +95,17 @@ public static class ImageDecoder
         }
 
         using var scope = NewDisposeScope();
+        // Scalars held for the whole call: a temporary one can be finalised under libtorch (see NativeRuntime).
+        using var full = 255.ToScalar();
+        using var zero = 0.ToScalar();
+        using var one = 1.ToScalar();
         var rgb = tensor(pixels, [height, width, 4], ScalarType.Byte)
             .permute(2, 0, 1)
             .narrow(0, 0, 3)
             .to(ScalarType.Float32)
-            .div_(255);
+            .div_(full);
         var image = channels == 1
-            ? rgb.mul(tensor(_lumaWeights, [3, 1, 1])).sum(0, keepdim: true).clamp_(0, 1)
+            ? rgb.mul(tensor(_lumaWeights, [3, 1, 1])).sum(0, keepdim: true).clamp_(zero, one)
             : rgb.contiguous();
         return image.MoveToOuterDisposeScope();
     }

@@ -63,6 +63,7 @@ public sealed class CorrectionMemory : IDisposable
     public void Rebuild(EditableModel model, CorrectionSet entries, Tensor referenceImages, Tensor referenceLabels)
     {
         using var scope = NewDisposeScope();
+        using var infinity = float.PositiveInfinity.ToScalar();
         var (x, y) = entries.ToTensors();
         var keys = Keys(model, x);
         var referenceKeys = Keys(model, referenceImages);
@@ -78,16 +79,16 @@ public sealed class CorrectionMemory : IDisposable
             return;
         }
         // All radii at once: the nearest other-label reference and the nearest other-label entry of every entry.
-        var nearest = full(Count, float.PositiveInfinity);
+        var nearest = full(Count, infinity);
         if (_referenceLabels.Length > 0)
         {
             var toReferences = cdist(_keys, _referenceKeys);
             var other = y.view(-1, 1).ne(referenceLabels.view(1, -1));
-            nearest = minimum(nearest, where(other, toReferences, full_like(toReferences, float.PositiveInfinity)).min(1).values);
+            nearest = minimum(nearest, where(other, toReferences, full_like(toReferences, infinity)).min(1).values);
         }
         var toEntries = cdist(_keys, _keys);
         var otherEntry = y.view(-1, 1).ne(y.view(1, -1));
-        nearest = minimum(nearest, where(otherEntry, toEntries, full_like(toEntries, float.PositiveInfinity)).min(1).values);
+        nearest = minimum(nearest, where(otherEntry, toEntries, full_like(toEntries, infinity)).min(1).values);
         _radii.AddRange(nearest.data<float>().ToArray().Select(d => float.IsPositiveInfinity(d) ? 0.0 : RadiusScale * d / 2));
     }
 
@@ -295,12 +296,14 @@ public sealed class CorrectionMemory : IDisposable
     private double RadiusFor(Tensor key, long label, int exclude)
     {
         using var scope = NewDisposeScope();
+        using var ownLabel = label.ToScalar();
+        using var infinity = float.PositiveInfinity.ToScalar();
         var nearest = double.PositiveInfinity;
         if (_referenceLabels.Length > 0)
         {
-            var other = tensor(_referenceLabels).ne(label);
+            var other = tensor(_referenceLabels).ne(ownLabel);
             var distances = cdist(key.view(1, -1), _referenceKeys).flatten();
-            var masked = where(other, distances, full_like(distances, float.PositiveInfinity));
+            var masked = where(other, distances, full_like(distances, infinity));
             nearest = Math.Min(nearest, masked.min().item<float>());
         }
         if (Count > 0)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -25,13 +26,18 @@ public static class Augmentation
 
         using var scope = NewDisposeScope();
         var (n, c, h, w) = (batch.shape[0], batch.shape[1], batch.shape[2], batch.shape[3]);
+        // arange's start and step and add's alpha passed held (see NativeRuntime): the short forms make temporaries.
+        using var zero = 0.ToScalar();
+        using var one = 1.ToScalar();
+        using var height = h.ToScalar();
+        using var width = w.ToScalar();
         var padded = F.pad(batch, [padding, padding, padding, padding]);
         var offsets = randint(0, (2 * padding) + 1, [n, 2], ScalarType.Int64, generator: generator).to(batch.device);
 
         // Crop by gathering: first the rows top..top+H-1 of each image, then the columns left..left+W-1.
-        var rows = offsets.narrow(1, 0, 1) + arange(h, ScalarType.Int64, batch.device);
+        var rows = offsets.narrow(1, 0, 1).add(arange(zero, height, one, ScalarType.Int64, batch.device), one);
         var rowIndex = rows.view(n, 1, h, 1).expand(n, c, h, w + (2 * padding));
-        var columns = offsets.narrow(1, 1, 1) + arange(w, ScalarType.Int64, batch.device);
+        var columns = offsets.narrow(1, 1, 1).add(arange(zero, width, one, ScalarType.Int64, batch.device), one);
         var columnIndex = columns.view(n, 1, 1, w).expand(n, c, h, w);
         var cropped = padded.gather(2, rowIndex).gather(3, columnIndex);
         return cropped.MoveToOuterDisposeScope();
@@ -45,8 +51,9 @@ public static class Augmentation
         CheckProbability(probability);
 
         using var scope = NewDisposeScope();
+        using var threshold = probability.ToScalar();
         var n = batch.shape[0];
-        var flip = rand([n], generator: generator).lt(probability).to(batch.device).view(n, 1, 1, 1);
+        var flip = rand([n], generator: generator).lt(threshold).to(batch.device).view(n, 1, 1, 1);
         var mirrored = where(flip, batch.flip(3), batch);
         return mirrored.MoveToOuterDisposeScope();
     }
@@ -65,8 +72,10 @@ public static class Augmentation
         }
 
         using var scope = NewDisposeScope();
+        using var scale = std.ToScalar();
+        using var one = 1.ToScalar();
         var noise = randn(batch.shape, batch.dtype, generator: generator).to(batch.device);
-        var noisy = batch.add(noise.mul_(std));
+        var noisy = batch.add(noise.mul_(scale), one);
         return noisy.MoveToOuterDisposeScope();
     }
 

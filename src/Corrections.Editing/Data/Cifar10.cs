@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Data;
@@ -37,10 +38,11 @@ public static class Cifar10
         var count = records.Length / RecordBytes;
 
         using var scope = NewDisposeScope();
+        using var levels = 255.ToScalar();
 
         // A [N, 3073] byte view of all records: the label is column 0 and the pixels, already in CHW order, the rest.
         var table = tensor(records, [count, RecordBytes], ScalarType.Byte);
-        var images = table.narrow(1, 1, PixelBytes).reshape(count, 3, Side, Side).to(ScalarType.Float32).div_(255);
+        var images = table.narrow(1, 1, PixelBytes).reshape(count, 3, Side, Side).to(ScalarType.Float32).div_(levels);
         var labels = table.select(1, 0).to(ScalarType.Int64);
         return new LabeledImages(images, labels, classNames, folder);
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Data;
@@ -38,9 +39,10 @@ public static class FashionMnist
         var columns = imagesFile.Dimensions[2];
 
         using var scope = NewDisposeScope();
+        using var levels = 255.ToScalar();
 
         // One native conversion per file rather than a loop over 47 million pixels.
-        var images = tensor(imagesFile.Data, [count, 1, rows, columns], ScalarType.Byte).to(ScalarType.Float32).div_(255);
+        var images = tensor(imagesFile.Data, [count, 1, rows, columns], ScalarType.Byte).to(ScalarType.Float32).div_(levels);
         var labels = tensor(labelsFile.Data, ScalarType.Byte).to(ScalarType.Int64);
         return new LabeledImages(images, labels, ClassNames, imagesFile.Path);
     }
@@ -53,6 +55,8 @@ public static class FashionMnist
     public static void Write(string directory, LabeledImages train, LabeledImages test)
     {
         Directory.CreateDirectory(directory);
+        using var zero = 0.ToScalar();
+        using var levels = 255.ToScalar();
         foreach (var (prefix, data) in new[] { ("train", train), ("t10k", test) })
         {
             if (data.ImageShape[0] != 1)
@@ -60,7 +64,7 @@ public static class FashionMnist
                 throw new ArgumentException($"Fashion-MNIST images have one channel, got [{string.Join(", ", data.ImageShape)}].");
             }
             using var scope = NewDisposeScope();
-            var pixels = data.Images.mul(255).round().clamp(0, 255).to(ScalarType.Byte).contiguous().bytes;
+            var pixels = data.Images.mul(levels).round().clamp(zero, levels).to(ScalarType.Byte).contiguous().bytes;
             var labels = data.Labels.to(ScalarType.Byte).contiguous().bytes;
             var (rows, columns) = ((int)data.ImageShape[1], (int)data.ImageShape[2]);
             IdxFile.Write(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), [data.Count, rows, columns], pixels);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -16,10 +17,11 @@ public static class EditLoss
     private static Tensor Margin(Tensor logits, Tensor targets)
     {
         using var scope = NewDisposeScope();
+        using var excluded = double.NegativeInfinity.ToScalar();
         var logProbabilities = log_softmax(logits, 1);
         var index = targets.unsqueeze(1);
         var target = logProbabilities.gather(1, index).squeeze(1);
-        var others = logProbabilities.scatter(1, index, full_like(target.unsqueeze(1), double.NegativeInfinity));
+        var others = logProbabilities.scatter(1, index, full_like(target.unsqueeze(1), excluded));
         var bestOther = others.max(1).values;
         return relu(bestOther - target).mean().MoveToOuterDisposeScope();
     }

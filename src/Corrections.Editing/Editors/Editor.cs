@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Corrections.Editing.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Editors;
@@ -31,7 +32,8 @@ public sealed class Editor : IDisposable
             throw new ArgumentException("An editor needs at least one editable tensor.", nameof(editableTensors));
         }
         Options = options;
-        _logLearningRate = full(editableTensors, Math.Log(options.LearningRate), float32).requires_grad_(options.LearnLearningRate);
+        using var logLearningRate = Math.Log(options.LearningRate).ToScalar();
+        _logLearningRate = full(editableTensors, logLearningRate, float32).requires_grad_(options.LearnLearningRate);
         _beta1Logit = tensor(Logit(options.Beta1), float32).requires_grad_(options.LearnBetas);
         _beta2Logit = tensor(Logit(options.Beta2), float32).requires_grad_(options.LearnBetas);
     }
@@ -57,7 +59,8 @@ public sealed class Editor : IDisposable
     {
         (Options with { LearningRate = learningRate }).Validate();
         using var _ = no_grad();
-        _logLearningRate.fill_(Math.Log(learningRate));
+        using var logLearningRate = Math.Log(learningRate).ToScalar();
+        _logLearningRate.fill_(logLearningRate);
     }
 
     /// <summary>The learnable hyperparameter tensors (those with requires_grad), for the outer optimiser.</summary>

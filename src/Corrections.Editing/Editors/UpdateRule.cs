@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Editors;
@@ -5,11 +6,15 @@ namespace Corrections.Editing.Editors;
 /// <summary>
 /// An "in-graph" optimiser step: maps (parameters, gradients) to new parameters with plain tensor ops, so Editable
 /// Training can differentiate through it. A rule instance lives for one edit and keeps that edit's optimiser state.
-/// The learning rate is a vector, one entry per edited tensor.
+/// The learning rate is a vector, one entry per edited tensor. Every step of every edit runs these, so every Scalar is
+/// held and every sum passes its alpha (see <see cref="NativeRuntime"/>).
 /// </summary>
 internal abstract class UpdateRule
 {
     protected static Tensor Rate(Tensor learningRates, int tensor) => learningRates[tensor];
+
+    /// <summary><c>1 - x</c> as the operator computes it (<c>-x + 1</c>), with a held <paramref name="one"/>.</summary>
+    protected static Tensor OneMinus(Tensor x, Scalar one) => x.negative().add(one, one);
 
     public abstract Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step);
 
@@ -36,7 +41,8 @@ internal sealed class MomentumRule(Tensor learningRate, Tensor momentum) : Updat
 
     public override Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step)
     {
-        _velocity = _velocity is null ? [.. gradients] : _velocity.Select((v, i) => momentum * v + gradients[i]).ToArray();
+        using var one = 1.ToScalar();
+        _velocity = _velocity is null ? [.. gradients] : _velocity.Select((v, i) => (momentum * v).add(gradients[i], one)).ToArray();
         return parameters.Select((p, i) => p - Rate(learningRate, i) * _velocity[i]).ToArray();
     }
 }
@@ -48,8 +54,10 @@ internal sealed class RmsPropRule(Tensor learningRate, Tensor decay, double epsi
 
     public override Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step)
     {
-        _square = gradients.Select((g, i) => (_square is null ? (1 - decay) * g.square() : decay * _square[i] + (1 - decay) * g.square())).ToArray();
-        return parameters.Select((p, i) => p - Rate(learningRate, i) * gradients[i] / (_square[i] + epsilon).sqrt()).ToArray();
+        using var one = 1.ToScalar();
+        using var eps = epsilon.ToScalar();
+        _square = gradients.Select((g, i) => (_square is null ? OneMinus(decay, one) * g.square() : (decay * _square[i]).add(OneMinus(decay, one) * g.square(), one))).ToArray();
+        return parameters.Select((p, i) => p - Rate(learningRate, i) * gradients[i] / _square[i].add(eps, one).sqrt()).ToArray();
     }
 }
 
@@ -61,12 +69,14 @@ internal sealed class AdamRule(Tensor learningRate, Tensor beta1, Tensor beta2, 
 
     public override Tensor[] Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int step)
     {
-        _first = gradients.Select((g, i) => (_first is null ? (1 - beta1) * g : beta1 * _first[i] + (1 - beta1) * g)).ToArray();
-        _second = gradients.Select((g, i) => (_second is null ? (1 - beta2) * g.square() : beta2 * _second[i] + (1 - beta2) * g.square())).ToArray();
-        var t = step + 1;
-        var firstCorrection = 1 - beta1.pow(t);
-        var secondCorrection = 1 - beta2.pow(t);
+        using var one = 1.ToScalar();
+        using var eps = epsilon.ToScalar();
+        _first = gradients.Select((g, i) => (_first is null ? OneMinus(beta1, one) * g : (beta1 * _first[i]).add(OneMinus(beta1, one) * g, one))).ToArray();
+        _second = gradients.Select((g, i) => (_second is null ? OneMinus(beta2, one) * g.square() : (beta2 * _second[i]).add(OneMinus(beta2, one) * g.square(), one))).ToArray();
+        using var t = (step + 1).ToScalar();
+        var firstCorrection = OneMinus(beta1.pow(t), one);
+        var secondCorrection = OneMinus(beta2.pow(t), one);
         return parameters.Select((p, i) =>
-            p - Rate(learningRate, i) * (_first[i] / firstCorrection) / (_second[i] / secondCorrection + epsilon).sqrt()).ToArray();
+            p - Rate(learningRate, i) * (_first[i] / firstCorrection) / (_second[i] / secondCorrection).add(eps, one).sqrt()).ToArray();
     }
 }

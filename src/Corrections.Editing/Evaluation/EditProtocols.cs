@@ -1,4 +1,5 @@
 using Corrections.Editing.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Evaluation;
@@ -100,6 +101,7 @@ public static class EditProtocols
         foreach (var edit in cases)
         {
             using var scope = NewDisposeScope();
+            using var target = edit.Target.ToScalar();
             var (image, _) = source.Batch([edit.Index]);
             using var result = model.Edit(image, tensor(new[] { edit.Target }));
             successes += result.Success ? 1 : 0;
@@ -110,7 +112,7 @@ public static class EditProtocols
             }
             var augmented = AugmentedViews(image, views, generator);
             var predictions = model.LogitsFromFeatures(model.Features(augmented), result).argmax(1).cpu();
-            held += predictions.eq(edit.Target).sum().item<long>();
+            held += predictions.eq(target).sum().item<long>();
             total += views;
         }
         return Row("generalization", modelName, evaluation, cases.Count, successes, steps, [], double.NaN, clock) with
@@ -140,11 +142,13 @@ public static class EditProtocols
     /// <summary>Views of one image [1, C, H, W]: a third cropped, a third flipped and cropped, a third with noise.</summary>
     public static Tensor AugmentedViews(Tensor image, int views, Generator generator)
     {
+        using var pixelMin = 0.ToScalar();
+        using var pixelMax = 1.ToScalar();
         var batch = image.expand(views, -1, -1, -1).contiguous();
         var cropped = Augmentation.RandomCrop(batch, 2, generator);
         var third = views / 3;
         var flipped = Augmentation.RandomHorizontalFlip(cropped.narrow(0, 0, third), 1.0, generator);
-        var noisy = Augmentation.GaussianNoise(batch.narrow(0, 2 * third, views - 2 * third), 0.05, generator).clamp_(0, 1);
+        var noisy = Augmentation.GaussianNoise(batch.narrow(0, 2 * third, views - 2 * third), 0.05, generator).clamp_(pixelMin, pixelMax);
         return cat([flipped, cropped.narrow(0, third, third), noisy], 0);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Models;
@@ -143,10 +144,25 @@ public sealed class Network : IDisposable
     {
         ParameterInit.Ones => ones(spec.Shape),
         ParameterInit.Zeros => zeros(spec.Shape),
-        ParameterInit.UniformFanIn => (rand(spec.Shape, generator: generator) * 2 - 1).mul_(1.0 / Math.Sqrt(spec.FanIn)).requires_grad_(true),
-        ParameterInit.KaimingNormalFanOut => randn(spec.Shape, generator: generator).mul_(Math.Sqrt(2.0 / spec.FanOut)).requires_grad_(true),
+        ParameterInit.UniformFanIn => UniformFanIn(spec, generator),
+        ParameterInit.KaimingNormalFanOut => KaimingNormalFanOut(spec, generator),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Init, null),
     };
+
+    // Scalars held for the native calls (see NativeRuntime), hence methods of their own.
+    private static Tensor UniformFanIn(ParameterSpec spec, Generator generator)
+    {
+        using var two = 2.ToScalar();
+        using var one = 1.ToScalar();
+        using var bound = (1.0 / Math.Sqrt(spec.FanIn)).ToScalar();
+        return rand(spec.Shape, generator: generator).mul(two).sub(one).mul_(bound).requires_grad_(true);
+    }
+
+    private static Tensor KaimingNormalFanOut(ParameterSpec spec, Generator generator)
+    {
+        using var std = Math.Sqrt(2.0 / spec.FanOut).ToScalar();
+        return randn(spec.Shape, generator: generator).mul_(std).requires_grad_(true);
+    }
 
     private static void CheckShapes(string kind, IReadOnlyList<ParameterSpec> specs, IReadOnlyList<Tensor> tensors)
     {

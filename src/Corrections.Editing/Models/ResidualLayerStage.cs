@@ -49,6 +49,8 @@ public sealed class ResidualLayerStage : Stage
 
     public override torch.Tensor Forward(torch.Tensor input, StageWeights weights, StatisticsMode mode)
     {
+        // The residual sum's alpha, held (see NativeRuntime): `bn2 + shortcut` would pass a temporary one.
+        using var one = 1.ToScalar();
         var x = input;
         foreach (var (p, b, stride, projection) in _blocks)
         {
@@ -61,7 +63,7 @@ public sealed class ResidualLayerStage : Stage
             var shortcut = projection
                 ? Layers.BatchNorm(Layers.Conv(x, weights[p + 6], null, stride, padding: 0), weights[p + 7], weights[p + 8], weights.Buffer(b + 4), weights.Buffer(b + 5), mode)
                 : x;
-            var output = relu(bn2 + shortcut).MoveToOuterDisposeScope();
+            var output = relu(bn2.add(shortcut, one)).MoveToOuterDisposeScope();
             if (!ReferenceEquals(x, input))
             {
                 x.Dispose();

@@ -1,4 +1,5 @@
 using Corrections.Editing.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -38,12 +39,16 @@ public static class ImageShifts
             throw new ArgumentException($"Images must be float32 [N, C, H, W], got {images.dtype} [{string.Join(", ", images.shape)}].");
         }
         using var generator = new Generator((ulong)seed);
+        // Every Scalar of the shifts is held like these (see NativeRuntime): a temporary one can be freed under libtorch.
+        using var pixelMin = 0.ToScalar();
+        using var pixelMax = 1.ToScalar();
+        using var levels = 255.ToScalar();
         var chunks = new List<Tensor>();
         for (long start = 0; start < images.shape[0]; start += Chunk)
         {
             using var scope = NewDisposeScope();
             var chunk = images.narrow(0, start, Math.Min(Chunk, images.shape[0] - start));
-            var shifted = Shift(family, chunk, generator).clamp(0, 1).mul(255).round().div(255);
+            var shifted = Shift(family, chunk, generator).clamp(pixelMin, pixelMax).mul(levels).round().div(levels);
             chunks.Add(shifted.MoveToOuterDisposeScope());
         }
         var all = cat(chunks, 0);
@@ -54,7 +59,7 @@ public static class ImageShifts
     private static Tensor Shift(ShiftFamily family, Tensor x, Generator generator) => family switch
     {
         ShiftFamily.Fog => Fog(x, generator),
-        ShiftFamily.Noise => x + randn(x.shape, generator: generator) * Uniform(x.shape[0], 0.25, 0.4, generator),
+        ShiftFamily.Noise => Noise(x, generator),
         ShiftFamily.Rotation => Rotate(x, generator),
         ShiftFamily.Occlusion => Occlude(x, generator),
         ShiftFamily.Blur => Blur(x, generator),
@@ -62,25 +67,45 @@ public static class ImageShifts
     };
 
     /// <summary>One value per image, uniform in [low, high), shaped [N, 1, 1, 1] to broadcast over pixels.</summary>
-    private static Tensor Uniform(long n, double low, double high, Generator generator) =>
-        (rand([n, 1, 1, 1], generator: generator) * (high - low) + low);
+    private static Tensor Uniform(long n, double low, double high, Generator generator)
+    {
+        using var spread = (high - low).ToScalar();
+        using var lowest = low.ToScalar();
+        using var one = 1.ToScalar();
+        return rand([n, 1, 1, 1], generator: generator).mul(spread).add(lowest, one);
+    }
+
+    private static Tensor Noise(Tensor x, Generator generator)
+    {
+        using var one = 1.ToScalar();
+        return x.add(randn(x.shape, generator: generator) * Uniform(x.shape[0], 0.25, 0.4, generator), one);
+    }
 
     private static Tensor Fog(Tensor x, Generator generator)
     {
+        using var one = 1.ToScalar();
         var (n, h) = (x.shape[0], x.shape[2]);
         var contrast = Uniform(n, 0.2, 0.4, generator);
         var level = Uniform(n, 0.35, 0.55, generator);
         var slope = Uniform(n, -0.3, 0.3, generator);
         var rows = linspace(-0.5, 0.5, h).view(1, 1, h, 1);
-        return x * contrast + (1 - contrast) * (level + slope * rows);
+        // 1 - contrast as the operator computes it (-contrast + 1), its Scalars held.
+        var clear = contrast.negative().add(one, one);
+        return (x * contrast).add(clear * level.add(slope * rows, one), one);
     }
 
     private static Tensor Rotate(Tensor x, Generator generator)
     {
+        using var one = 1.ToScalar();
+        using var two = 2.ToScalar();
+        using var fairCoin = 0.5.ToScalar();
+        using var degreeSpread = 25.ToScalar();
+        using var degreeMin = 20.ToScalar();
+        using var radiansPerDegree = (Math.PI / 180).ToScalar();
         var n = x.shape[0];
-        var magnitude = rand([n], generator: generator) * 25 + 20;
-        var sign = rand([n], generator: generator).lt(0.5).to(ScalarType.Float32) * 2 - 1;
-        var radians = magnitude * sign * (Math.PI / 180);
+        var magnitude = rand([n], generator: generator).mul(degreeSpread).add(degreeMin, one);
+        var sign = rand([n], generator: generator).lt(fairCoin).to(ScalarType.Float32).mul(two).sub(one);
+        var radians = (magnitude * sign).mul(radiansPerDegree);
         var (cos, sin) = (radians.cos(), radians.sin());
         var zero = zeros(n);
         var theta = stack([stack([cos, -sin, zero], 1), stack([sin, cos, zero], 1)], 1);
@@ -93,12 +118,18 @@ public static class ImageShifts
         var (n, h, w) = (x.shape[0], x.shape[2], x.shape[3]);
         // A side of 40 % of the image, placed anywhere in the middle band: it always covers part of the object.
         var side = (long)Math.Round(0.4 * Math.Min(h, w));
+        using var zero = 0.ToScalar();
+        using var one = 1.ToScalar();
+        using var height = h.ToScalar();
+        using var width = w.ToScalar();
+        using var sideLength = side.ToScalar();
+        using var gray = 0.5.ToScalar();
         var top = randint(h / 6, h - side - h / 6 + 1, [n], generator: generator).view(n, 1, 1, 1);
         var left = randint(w / 6, w - side - w / 6 + 1, [n], generator: generator).view(n, 1, 1, 1);
-        var rows = arange(h).view(1, 1, h, 1);
-        var columns = arange(w).view(1, 1, 1, w);
-        var inside = rows.ge(top).logical_and(rows.lt(top + side)).logical_and(columns.ge(left)).logical_and(columns.lt(left + side));
-        return where(inside, full_like(x, 0.5), x);
+        var rows = arange(zero, height, one).view(1, 1, h, 1);
+        var columns = arange(zero, width, one).view(1, 1, 1, w);
+        var inside = rows.ge(top).logical_and(rows.lt(top.add(sideLength, one))).logical_and(columns.ge(left)).logical_and(columns.lt(left.add(sideLength, one)));
+        return where(inside, full_like(x, gray), x);
     }
 
     private static Tensor Blur(Tensor x, Generator generator)
@@ -110,7 +141,8 @@ public static class ImageShifts
         for (var s = 0; s < sigmas.Length; s++)
         {
             var blurred = GaussianBlur(x, sigmas[s]);
-            result = where(choice.eq(s), blurred, result);
+            using var strength = s.ToScalar();
+            result = where(choice.eq(strength), blurred, result);
         }
         return result;
     }
@@ -118,8 +150,12 @@ public static class ImageShifts
     private static Tensor GaussianBlur(Tensor x, double sigma)
     {
         const int radius = 3;
-        var offsets = arange(-radius, radius + 1, ScalarType.Float32);
-        var kernel = (-(offsets * offsets) / (2 * sigma * sigma)).exp();
+        using var first = (-radius).ToScalar();
+        using var end = (radius + 1).ToScalar();
+        using var one = 1.ToScalar();
+        using var twiceVariance = (2 * sigma * sigma).ToScalar();
+        var offsets = arange(first, end, one, ScalarType.Float32);
+        var kernel = (-(offsets * offsets)).div(twiceVariance).exp();
         kernel = kernel / kernel.sum();
         var channels = x.shape[1];
         var horizontal = kernel.view(1, 1, 1, -1).expand(channels, 1, 1, 2 * radius + 1).contiguous();

@@ -1,6 +1,7 @@
 using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
 using Corrections.Editing.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -60,6 +61,10 @@ public sealed class ConsolidationRun : IDisposable
     public void Advance(int steps)
     {
         var options = _options;
+        // Held across the steps (see NativeRuntime): the loss's sums and weights would make them as temporaries.
+        using var one = 1.ToScalar();
+        using var anchorCoefficient = options.AnchorCoefficient.ToScalar();
+        using var cleanBatch = options.CleanBatch.ToScalar();
         for (var n = 0; n < steps && Done < Steps; n++, Done++)
         {
             // One scope per step: the graph and every batch are freed before the next step.
@@ -76,7 +81,7 @@ public sealed class ConsolidationRun : IDisposable
                 // The clean rows come first: the in-graph edit takes row 0 (a clean image), and the other rows, the
                 // corrections among them, are the control set that the edit must leave alone.
                 var terms = _objective.Compute(inputs, labels, null, _generator);
-                loss = terms.Task + terms.Editability! + terms.Stability!;
+                loss = terms.Task.add(terms.Editability!, one).add(terms.Stability!, one);
             }
             else
             {
@@ -91,7 +96,7 @@ public sealed class ConsolidationRun : IDisposable
                     target = log_softmax(_anchor.Network.Forward(cleanInputs, StatisticsMode.Running), 1);
                 }
                 var current = log_softmax(_model.Network.Forward(cleanInputs, StatisticsMode.Running), 1);
-                loss = loss + options.AnchorCoefficient * kl_div(current, target, reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true) / options.CleanBatch;
+                loss = loss.add(kl_div(current, target, reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true).mul(anchorCoefficient).div(cleanBatch), one);
             }
             loss.backward();
             _optimizer.Step(options.ClipNorm);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Training;
@@ -15,11 +16,12 @@ public sealed class UniformEditTargets : EditTargets
     public override Tensor Draw(Tensor logits, Tensor labels, Generator generator)
     {
         using var scope = NewDisposeScope();
+        using var one = 1.ToScalar();
         var classes = logits.shape[1];
         var predicted = logits.argmax(1).cpu();
         var draw = randint(0, classes - 1, predicted.shape, dtype: int64, generator: generator);
         // Skip over the predicted class: uniform over the other K − 1.
-        var target = draw + draw.ge(predicted).to(int64);
+        var target = draw.add(draw.ge(predicted).to(int64), one);
         return target.to(logits.device).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using Corrections.Editing.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -42,7 +43,8 @@ public sealed class EditableObjective(EditableModel model, EditableTrainingOptio
 
         var (controlFeatures, before) = Control(network, cut, inputs, features, logits, separateControl, shareFeatures);
         var after = network.Forward(controlFeatures, StatisticsMode.Running, edit.Parameters, fromStage: cut);
-        var stability = kl_div(log_softmax(after, 1), log_softmax(before, 1), reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true) / after.shape[0];
+        using var controlCount = after.shape[0].ToScalar();
+        var stability = kl_div(log_softmax(after, 1), log_softmax(before, 1), reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true).div(controlCount);
         return new ObjectiveTerms(task, edit.FinalLoss, stability, edit.Success, edit.Steps);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Corrections.Editing.Data;
 using Corrections.Editing.Persistence;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Training;
@@ -46,6 +47,10 @@ public sealed class EditableTrainer(EditableTrainingOptions options, EditTargets
     {
         var device = model.Network.Device;
         var stepsPerEpoch = Math.Min(train.Count / Options.BatchSize, Options.MaxStepsPerEpoch ?? int.MaxValue);
+        // Held across the steps (see NativeRuntime): the weighted sum below would make them as temporaries.
+        using var one = 1.ToScalar();
+        using var editCoefficient = Options.EditCoefficient.ToScalar();
+        using var stabilityCoefficient = Options.StabilityCoefficient.ToScalar();
 
         for (var epoch = firstEpoch; epoch < Options.Epochs; epoch++)
         {
@@ -65,7 +70,7 @@ public sealed class EditableTrainer(EditableTrainingOptions options, EditTargets
                 var total = terms.Task;
                 if (terms.Editability is not null && terms.Stability is not null)
                 {
-                    total = total + Options.EditCoefficient * terms.Editability + Options.StabilityCoefficient * terms.Stability;
+                    total = total.add(terms.Editability.mul(editCoefficient), one).add(terms.Stability.mul(stabilityCoefficient), one);
                 }
                 total.backward();
                 optimizer.Step(Options.ClipNorm);

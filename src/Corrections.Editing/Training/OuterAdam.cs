@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Corrections.Editing.Training;
@@ -45,13 +46,23 @@ public sealed class OuterAdam(IReadOnlyList<Tensor> parameters, double learningR
         StepCount++;
         var firstCorrection = 1 - Math.Pow(beta1, StepCount);
         var secondCorrection = 1 - Math.Pow(beta2, StepCount);
+        // Held for the whole loop (see NativeRuntime): it runs for every tensor of every training step.
+        using var clipScale = scale.ToScalar();
+        using var firstDecay = beta1.ToScalar();
+        using var firstShare = (1 - beta1).ToScalar();
+        using var secondDecay = beta2.ToScalar();
+        using var secondShare = (1 - beta2).ToScalar();
+        using var secondBias = secondCorrection.ToScalar();
+        using var eps = epsilon.ToScalar();
+        using var one = 1.ToScalar();
+        using var stepSize = (-learningRate / firstCorrection).ToScalar();
         foreach (var (p, i, g) in withGradients)
         {
-            var gradient = scale == 1.0 ? g! : g! * scale;
-            _first[i].mul_(beta1).add_(gradient, alpha: 1 - beta1);
-            _second[i].mul_(beta2).addcmul_(gradient, gradient, value: 1 - beta2);
-            var denominator = (_second[i] / secondCorrection).sqrt_().add_(epsilon);
-            p.addcdiv_(_first[i], denominator, value: -learningRate / firstCorrection);
+            var gradient = scale == 1.0 ? g! : g!.mul(clipScale);
+            _first[i].mul_(firstDecay).add_(gradient, alpha: firstShare);
+            _second[i].mul_(secondDecay).addcmul_(gradient, gradient, value: secondShare);
+            var denominator = _second[i].div(secondBias).sqrt_().add_(eps, alpha: one);
+            p.addcdiv_(_first[i], denominator, value: stepSize);
         }
         ZeroGradients();
         return norm;
