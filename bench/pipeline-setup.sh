@@ -1,6 +1,6 @@
 # Sourced by the pipeline benchmarks (bench/pipeline.sh, bench/retraining.sh) from the repository root: starts the local
 # services unless they run already (and stops them again on exit), exports their settings, trains the demo's 3-epoch
-# editable model once into $base, and starts the worker (stopped on exit). `train_baseline` trains, once, the retraining
+# editable model once into $base, registers the trusted producer the reports come from, and starts the worker (stopped on exit). `train_baseline` trains, once, the retraining
 # benchmarks' fair baseline into $continued.
 base=".corrections/models/fashion-mnist-editable-3ep.ctm"
 started_services=0
@@ -12,6 +12,9 @@ cleanup() {
 trap cleanup EXIT
 eval "$(scripts/services env)"
 [[ -f "$base" ]] || scripts/corrections train --epochs 3 -o "$base"
+# Reports come from a registered, trusted producer (anonymous ones are refused); the CLI's broker login may publish as it.
+scripts/corrections producers add bench-monitor --trust trusted --if-missing >/dev/null
+export CORRECTIONS_PRODUCER=bench-monitor
 scripts/worker start
 
 # The fair baseline of the retraining benchmarks: the same epoch from the same start on the training set alone

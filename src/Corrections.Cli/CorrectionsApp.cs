@@ -1,6 +1,7 @@
 using Corrections.Cli.Commands;
 using Corrections.Cli.Console;
 using Corrections.Cli.Operations;
+using Corrections.Cli.Operations.Producers;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,6 +36,16 @@ public static class CorrectionsApp
             config.AddCommand<RetrainCommand>("retrain").WithDescription("Fold corrections back in now (Editable Training on data + corrections), gate the result, compare");
             config.AddCommand<PromoteCommand>("promote").WithDescription("Point production at an accepted version (with a reason)");
             config.AddCommand<RollbackCommand>("rollback").WithDescription("Point production back at an older accepted version (with a reason)");
+            config.AddBranch("producers", producers =>
+            {
+                producers.SetDescription("Who may send reports: add (prints an API key once), list, trust, revoke");
+                producers.AddCommand<ProducerAddCommand>("add").WithDescription("Register a producer and print its API key (shown once)");
+                producers.AddCommand<ProducerListCommand>("list").WithDescription("Every producer with trust level, quotas and key prefix");
+                producers.AddCommand<ProducerTrustCommand>("trust").WithDescription("Change a producer's trust level: trusted, reviewed or untrusted");
+                producers.AddCommand<ProducerRevokeCommand>("revoke").WithDescription("Refuse a producer from now on (its held reports too), with a reason");
+            });
+            config.AddCommand<ApproveCommand>("approve").WithDescription("Let held reports (of reviewed or untrusted producers) go on to the editor and the gate");
+            config.AddCommand<RefuseCommand>("refuse").WithDescription("Reject held reports, with a reason");
             var failures = new FailureReport(console);
             config.SetInterceptor(failures);
             config.SetExceptionHandler((exception, _) => failures.Write(exception));

@@ -1,15 +1,22 @@
+using System.Text.Json;
 using Corrections.Contracts;
+using Corrections.Messaging;
+using Corrections.Pipeline.Ingest;
+using Corrections.Pipeline.Producers;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Corrections.Http;
 
 /// <summary>
-/// <c>POST /v1/reports</c>: a <see cref="MisclassificationReported"/> as JSON (byte arrays in base64), published to the
-/// broker unchanged and answered with 202. Only the envelope is checked here; ingest does every other check and records
-/// a rejection like any other, so the two entry points cannot drift apart.
+/// <c>POST /v1/reports</c>: a <see cref="MisclassificationReported"/> as JSON (byte arrays in base64) with a producer's
+/// API key, published to the broker as that producer and answered with 202. Answered here: no or an unknown key (401),
+/// a revoked producer's key (403), an id already used by another report (409), a missing envelope (400). Ingest does
+/// every other check (quotas, trust, the input) and records a rejection like any other, so the two entry points cannot
+/// drift apart.
 /// </summary>
 public static class ReportEndpoints
 {
@@ -17,19 +24,65 @@ public static class ReportEndpoints
 
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Path, async (MisclassificationReported? report, IPublishEndpoint bus, CancellationToken cancellation) =>
-        {
-            if (report is null || report.Input is null || string.IsNullOrEmpty(report.Model))
-            {
-                return Results.Problem("A report needs at least Model and Input; see the MisclassificationReported contract.", statusCode: StatusCodes.Status400BadRequest);
-            }
-            if (report.ReportId == Guid.Empty)
-            {
-                return Results.Problem("ReportId must be set: it is the idempotency key that makes a retried POST harmless.", statusCode: StatusCodes.Status400BadRequest);
-            }
-            await bus.Publish(report, cancellation);
-            return Results.Accepted($"{Path}/{report.ReportId}", new { report.ReportId, Status = "published" });
-        });
+        routes.MapPost(Path, PostAsync);
         return routes;
+    }
+
+    private static async Task<IResult> PostAsync(
+        HttpRequest request, ProducerDirectory producers, ReportIntake intake,
+        IOptions<ProducerOptions> options, IPublishEndpoint bus, CancellationToken cancellation)
+    {
+        var authentication = await producers.AuthenticateAsync(ProducerKey.From(request), cancellation);
+        if (authentication.Failure == "revoked")
+        {
+            return Results.Problem($"Producer '{authentication.Producer!.Name}' was revoked at {authentication.Producer.RevokedAt:u}; its key is refused.",
+                statusCode: StatusCodes.Status403Forbidden, title: "producer-revoked");
+        }
+        if (!authentication.Succeeded && !(authentication == Authentication.Missing && options.Value.AllowAnonymous))
+        {
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            var detail = authentication == Authentication.Missing
+                ? $"Send a producer's API key as 'Authorization: Bearer <key>' or '{ProducerKey.Header}: <key>' (`corrections producers add` makes one)."
+                : "No producer holds this API key.";
+            return Results.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "unauthenticated");
+        }
+        // Read only once the caller is known: nobody anonymous makes the worker parse a large body.
+        MisclassificationReported? report;
+        try
+        {
+            report = await request.ReadFromJsonAsync<MisclassificationReported>(cancellation);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals, e.g. a body over MaxRequestBodySize (413).
+            return Results.Problem(e.Message, statusCode: e.StatusCode, title: "bad-request");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Results.Problem($"The body is not a MisclassificationReported as JSON: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "malformed");
+        }
+        if (report is null || report.Input is null || string.IsNullOrEmpty(report.Model))
+        {
+            return Results.Problem("A report needs at least Model and Input; see the MisclassificationReported contract.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (report.ReportId == Guid.Empty)
+        {
+            return Results.Problem("ReportId must be set: it is the idempotency key that makes a retried POST harmless.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var producer = authentication.Producer?.Name;
+        if (await intake.ReusesIdAsync(report, producer, cancellation))
+        {
+            return Results.Problem($"Report id {report.ReportId} belongs to another report received before (other content or another producer); the original is kept. Give every report its own id.",
+                statusCode: StatusCodes.Status409Conflict, title: "id-reused");
+        }
+        if (producer is null)
+        {
+            await bus.Publish(report, cancellation);
+        }
+        else
+        {
+            await bus.Publish(report, context => BrokerUser.Stamp(context, producer), cancellation);
+        }
+        return Results.Accepted($"{Path}/{report.ReportId}", new { report.ReportId, Producer = producer, Status = "published" });
     }
 }

@@ -9,12 +9,15 @@ public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
     /// MassTransit on RabbitMQ with kebab-case endpoint names. <paramref name="configureConsumers"/> registers the
-    /// host's consumers; endpoints are created for them by convention.
+    /// host's consumers; endpoints are created for them by convention. With <paramref name="publishAs"/> every message
+    /// is published with that <c>user_id</c> (<see cref="BrokerUser"/>): a producer's own user name, or another one when
+    /// the login may impersonate.
     /// </summary>
     public static IServiceCollection AddCorrectionsMessaging(
         this IServiceCollection services,
         IConfiguration configuration,
-        Action<IBusRegistrationConfigurator>? configureConsumers = null)
+        Action<IBusRegistrationConfigurator>? configureConsumers = null,
+        string? publishAs = null)
     {
         services.AddOptions<RabbitMqOptions>()
             .Bind(configuration.GetSection(RabbitMqOptions.Section))
@@ -33,6 +36,10 @@ public static class MessagingServiceCollectionExtensions
                     host.Username(options.Username);
                     host.Password(options.Password);
                 });
+                if (publishAs is not null)
+                {
+                    rabbit.ConfigurePublish(publish => publish.UseExecute(send => BrokerUser.Stamp(send, publishAs)));
+                }
                 rabbit.ConfigureEndpoints(context);
             });
         });

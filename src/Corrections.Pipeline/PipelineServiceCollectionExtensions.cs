@@ -5,11 +5,13 @@ using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Gate;
 using Corrections.Pipeline.Ingest;
 using Corrections.Pipeline.Observability;
+using Corrections.Pipeline.Producers;
 using Corrections.Pipeline.Resilience;
 using Corrections.Pipeline.Retraining;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Corrections.Pipeline;
 
@@ -44,6 +46,15 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<MemoryReference>();
         services.AddSingleton<ValidationFeatures>();
         services.AddSingleton<ValidationData>();
+        services.AddOptions<ProducerOptions>()
+            .Bind(configuration.GetSection(ProducerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // The transport's adapter replaces this: without one, nobody is vouched for.
+        services.TryAddSingleton(new BrokerPrincipal(static _ => null));
+        services.AddScoped<ProducerDirectory>();
+        services.AddScoped<ProducerAdmission>();
+        services.AddScoped<HeldReports>();
         services.AddScoped<ReportIntake>();
         services.AddScoped<EditWorker>();
         services.AddScoped<CandidateGate>();

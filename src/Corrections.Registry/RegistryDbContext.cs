@@ -12,6 +12,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<Report> Reports => Set<Report>();
     public DbSet<EditRecord> Edits => Set<EditRecord>();
     public DbSet<ValidationRecord> Validations => Set<ValidationRecord>();
+    public DbSet<Producer> Producers => Set<Producer>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -62,6 +63,10 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             report.HasIndex(r => r.Status);
             report.Property(r => r.ModelName).HasMaxLength(MaxNameLength);
             report.Property(r => r.Source).HasMaxLength(MaxNameLength);
+            report.Property(r => r.Producer).HasMaxLength(MaxNameLength);
+            report.Property(r => r.ApprovedBy).HasMaxLength(MaxNameLength);
+            // Quotas count a producer's reports of the last hour.
+            report.HasIndex(r => new { r.Producer, r.ReceivedAt });
             report.Property(r => r.InputFormat).HasMaxLength(16);
             report.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             report.Property(r => r.BacklogCause).HasConversion<string>().HasMaxLength(32);
@@ -69,6 +74,18 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             report.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Restrict);
             report.HasIndex(r => r.FoldedVersionId);
             report.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.FoldedVersionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Producer>(producer =>
+        {
+            producer.ToTable("producers");
+            producer.HasKey(p => p.Name);
+            producer.Property(p => p.Name).HasMaxLength(MaxNameLength);
+            producer.Property(p => p.Trust).HasConversion<string>().HasMaxLength(16);
+            producer.HasIndex(p => p.ApiKeyHash).IsUnique();
+            producer.Property(p => p.ApiKeyPrefix).HasMaxLength(16);
+            producer.Property(p => p.CreatedBy).HasMaxLength(MaxNameLength);
+            producer.Property(p => p.RevokedBy).HasMaxLength(MaxNameLength);
         });
 
         modelBuilder.Entity<EditRecord>(edit =>

@@ -3,6 +3,7 @@ using Corrections.Http;
 using Corrections.Messaging;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Observability;
+using Corrections.Pipeline.Producers;
 using Corrections.Pipeline.Scheduling;
 using Corrections.Registry;
 using MassTransit;
@@ -26,6 +27,8 @@ public static class WorkerComposition
     /// </summary>
     public static WebApplicationBuilder AddCorrectionsWorker(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
     {
+        // The producer of a consumed report is the broker's validated user_id, never a field of the message.
+        builder.Services.AddSingleton(new BrokerPrincipal(BrokerUser.Of));
         builder.Services
             .AddCorrectionsRegistry(builder.Configuration)
             .AddRegistryMigrationOnStart(builder.Configuration)

@@ -21,8 +21,20 @@ public class When_help_is_asked
 
         Assert.True(help.ExitCode == 0, help.Output);
         Assert.Contains(RegisteredCommands.All, command => command.Name == "train");
-        Assert.All(RegisteredCommands.All, command =>
-            Assert.Matches(new Regex($@"^\s+{Regex.Escape(command.Name)}\s", RegexOptions.Multiline), help.Output));
+        // A branch's commands ("producers add") are listed at the root under the branch's name.
+        Assert.All(RegisteredCommands.All.Select(command => command.Name.Split(' ')[0]).Distinct(), name =>
+            Assert.Matches(new Regex($@"^\s+{Regex.Escape(name)}\s", RegexOptions.Multiline), help.Output));
+    }
+
+    [Fact]
+    public async Task Should_list_a_branchs_commands_under_it()
+    {
+        var help = await CommandLine.RunAsync("producers", "--help");
+
+        Assert.True(help.ExitCode == 0, help.Output);
+        Assert.All(RegisteredCommands.All.Where(c => c.Name.StartsWith("producers ", StringComparison.Ordinal)), command =>
+            Assert.Matches(new Regex($@"^\s+{Regex.Escape(command.Name.Split(' ')[1])}\s", RegexOptions.Multiline), help.Output));
+        Assert.Contains(RegisteredCommands.All, c => c.Name == "producers revoke");
     }
 
     [Theory]

@@ -45,7 +45,7 @@ public class When_corrections_are_folded_back_by_retraining(PipelineService pipe
             outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
             Assert.NotNull(outcome.Version);
             Assert.Equal(ids.Count, outcome.Corrections);
-            await pipeline.Bus.Publish(run.Announcement(outcome));
+            await pipeline.WorkerBus.Publish(run.Announcement(outcome));
         }
         await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Model!.Name == model && v.Number == outcome.Version && v.Status != VersionStatus.Pending),
             "the gate decides the retrain", 120);

@@ -115,7 +115,7 @@ public class When_corrections_are_remembered_and_consolidated(PipelineService pi
         var run = pipeline.RetrainingRun(scope.ServiceProvider, new RetrainingOptions { Recipe = "consolidation", TrainLimit = 3000, ConsolidationPasses = passes });
         var outcome = await run.RunAsync(model, "test", null, CancellationToken.None);
         Assert.NotNull(outcome.Version);
-        await pipeline.Bus.Publish(run.Announcement(outcome));
+        await pipeline.WorkerBus.Publish(run.Announcement(outcome));
         return outcome;
     }
 

@@ -7,6 +7,7 @@ using Corrections.Editing.Tests;
 using Corrections.Editing.Training;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Messaging;
+using Corrections.Pipeline.Producers;
 using Corrections.Pipeline;
 using Corrections.Pipeline.Chain;
 using Corrections.Registry;
@@ -48,16 +49,24 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
             ["Postgres:ConnectionString"] = _database.ConnectionString,
             ["Pipeline:ModelStoreRoot"] = _store.Path,
         };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // The stream is published as a trusted producer would: its own broker login, its user_id on every report.
+        var asProducer = new Dictionary<string, string?>(settings)
+        {
+            ["RabbitMq:Username"] = _rabbit.ProducerSettings["RabbitMq:Username"],
+            ["RabbitMq:Password"] = _rabbit.ProducerSettings["RabbitMq:Password"],
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(asProducer).Build();
         _services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
             .AddCorrectionsRegistry(configuration)
             .AddCorrectionsPipeline(configuration)
-            .AddCorrectionsMessaging(configuration)
+            .AddCorrectionsMessaging(configuration, publishAs: _rabbit.ProducerName)
             .BuildServiceProvider();
         await using var scope = _services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Database.MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<ProducerDirectory>()
+            .AddAsync(_rabbit.ProducerName, ProducerTrust.Trusted, null, null, "fault-suite", CancellationToken.None);
         await BrokerQueues.PurgeAsync(settings, "misclassification-reported", "report-accepted", "candidate-created");
     }
 

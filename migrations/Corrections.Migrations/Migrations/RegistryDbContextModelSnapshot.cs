@@ -190,6 +190,69 @@ namespace Corrections.Migrations.Migrations
                     b.ToTable("model_versions", "corrections");
                 });
 
+            modelBuilder.Entity("Corrections.Registry.Entities.Producer", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("ApiKeyHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("api_key_hash");
+
+                    b.Property<string>("ApiKeyPrefix")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("api_key_prefix");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("ReportsPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("reports_per_hour");
+
+                    b.Property<int>("ReportsPerLabelPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("reports_per_label_per_hour");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("RevokedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("revoked_reason");
+
+                    b.Property<string>("Trust")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("trust");
+
+                    b.HasKey("Name")
+                        .HasName("pk_producers");
+
+                    b.HasIndex("ApiKeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_producers_api_key_hash");
+
+                    b.ToTable("producers", "corrections");
+                });
+
             modelBuilder.Entity("Corrections.Registry.Entities.Promotion", b =>
                 {
                     b.Property<long>("Id")
@@ -299,6 +362,15 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("applied_at");
 
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("approved_by");
+
                     b.Property<string>("BacklogCause")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -311,6 +383,10 @@ namespace Corrections.Migrations.Migrations
                     b.Property<float?>("Confidence")
                         .HasColumnType("real")
                         .HasColumnName("confidence");
+
+                    b.Property<byte[]>("ContentHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("content_hash");
 
                     b.Property<int>("CorrectLabel")
                         .HasColumnType("integer")
@@ -363,6 +439,11 @@ namespace Corrections.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("predicted_label");
 
+                    b.Property<string>("Producer")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("producer");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
@@ -405,6 +486,9 @@ namespace Corrections.Migrations.Migrations
 
                     b.HasIndex("ModelName", "ReceivedAt")
                         .HasDatabaseName("ix_reports_model_name_received_at");
+
+                    b.HasIndex("Producer", "ReceivedAt")
+                        .HasDatabaseName("ix_reports_producer_received_at");
 
                     b.ToTable("reports", "corrections");
                 });

@@ -52,10 +52,13 @@ public sealed class ServiceMethod : ICorrectionMethod
         };
     }
 
-    /// <summary>Connects to the registry and the broker (CORRECTIONS_* settings) for reports of <paramref name="model"/>.</summary>
+    /// <summary>
+    /// Connects to the registry and the broker (CORRECTIONS_* settings) for reports of <paramref name="model"/>, sent as
+    /// the producer CORRECTIONS_PRODUCER names (else the broker login).
+    /// </summary>
     public static ServiceMethod Open(string model, string shift, double rate, int timeoutSeconds)
     {
-        var connection = ServiceConnection.OpenAsync(withBus: true, CancellationToken.None).GetAwaiter().GetResult();
+        var connection = ServiceConnection.OpenAsync(withBus: true, CancellationToken.None, asProducer: true).GetAwaiter().GetResult();
         return new ServiceMethod(connection, model, $"lifelong:{shift}", rate, timeoutSeconds);
     }
 

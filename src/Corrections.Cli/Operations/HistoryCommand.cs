@@ -19,8 +19,12 @@ public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
         public string? Model { get; init; }
 
         [CommandOption("--status <STATUS>")]
-        [Description("received, rejected, edited, applied or backlogged")]
+        [Description("received, held, rejected, edited, applied or backlogged")]
         public string? Status { get; init; }
+
+        [CommandOption("--producer <NAME>")]
+        [Description("Only the reports this producer sent")]
+        public string? Producer { get; init; }
 
         [CommandOption("--since <TIME>")]
         [Description("ISO 8601 time, or a duration back from now: 15m, 2h, 7d")]
@@ -34,7 +38,7 @@ public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
         public int Limit { get; init; } = 50;
     }
 
-    public sealed record Row(Guid ReportId, string Model, string Status, string Source, int PredictedLabel, int CorrectLabel, DateTimeOffset ReceivedAt, int? Version, string? Reason);
+    public sealed record Row(Guid ReportId, string Model, string Status, string? Producer, string Source, int PredictedLabel, int CorrectLabel, DateTimeOffset ReceivedAt, int? Version, string? Reason);
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
@@ -51,6 +55,10 @@ public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
         {
             query = query.Where(r => r.ModelName == settings.Model);
         }
+        if (settings.Producer is not null)
+        {
+            query = query.Where(r => r.Producer == settings.Producer);
+        }
         if (status is not null)
         {
             query = query.Where(r => r.Status == status);
@@ -64,7 +72,7 @@ public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
             query = query.Where(r => r.ReceivedAt < until);
         }
         var rows = await query.OrderByDescending(r => r.ReceivedAt).Take(settings.Limit)
-            .Select(r => new Row(r.ReportId, r.ModelName, r.Status.ToString(), r.Source, r.PredictedLabel, r.CorrectLabel, r.ReceivedAt,
+            .Select(r => new Row(r.ReportId, r.ModelName, r.Status.ToString(), r.Producer, r.Source, r.PredictedLabel, r.CorrectLabel, r.ReceivedAt,
                 db.Versions.Where(v => v.Id == r.VersionId).Select(v => (int?)v.Number).FirstOrDefault(), r.RejectionReason ?? r.BacklogReason))
             .ToListAsync(cancellation);
         if (settings.Json)
@@ -72,10 +80,10 @@ public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
             Output.WriteJson(rows);
             return 0;
         }
-        var table = new Table().Border(TableBorder.Simple).AddColumns("received", "report", "model", "status", "source", "label", "version", "reason");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("received", "report", "model", "status", "producer", "source", "label", "version", "reason");
         foreach (var r in rows)
         {
-            table.AddRow($"{r.ReceivedAt:yyyy-MM-dd HH:mm:ss}", $"{r.ReportId}", Markup.Escape(r.Model), r.Status.ToLowerInvariant(), Markup.Escape(r.Source),
+            table.AddRow($"{r.ReceivedAt:yyyy-MM-dd HH:mm:ss}", $"{r.ReportId}", Markup.Escape(r.Model), r.Status.ToLowerInvariant(), Markup.Escape(r.Producer ?? "(anonymous)"), Markup.Escape(r.Source),
                 $"{r.PredictedLabel} → {r.CorrectLabel}", r.Version is { } v ? $"v{v}" : "", Markup.Escape(r.Reason ?? ""));
         }
         AnsiConsole.Write(table);

@@ -22,3 +22,11 @@ public class ModelSettings : OperationSettings
         ? Spectre.Console.ValidationResult.Error("--model is required")
         : base.Validate();
 }
+
+/// <summary>Commands that publish reports, as a producer.</summary>
+public class ProducerSettings : ModelSettings
+{
+    [CommandOption("--producer <NAME>")]
+    [Description("Publish as this producer (its broker user_id); default: CORRECTIONS_PRODUCER, else the broker login")]
+    public string? Producer { get; init; }
+}

@@ -13,7 +13,7 @@ namespace Corrections.Cli.Operations;
 /// </summary>
 public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
 {
-    public sealed class Settings : ModelSettings
+    public sealed class Settings : ProducerSettings
     {
         [CommandOption("--image <PATH>")]
         [Description("PNG or JPEG of the misclassified input")]
@@ -47,7 +47,7 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
         public Guid? Id { get; init; }
     }
 
-    public sealed record Result(Guid ReportId, string Model, int PredictedLabel, int CorrectLabel, string Input);
+    public sealed record Result(Guid ReportId, string Model, string? Producer, int PredictedLabel, int CorrectLabel, string Input);
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
@@ -63,16 +63,16 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
             Source = settings.Source,
             ObservedAt = DateTimeOffset.UtcNow,
         };
-        await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation);
+        await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation, asProducer: true, producer: settings.Producer);
         await connection.Bus.Publish(report, cancellation);
-        var result = new Result(report.ReportId, report.Model, report.PredictedLabel, report.CorrectLabel, settings.Image ?? settings.Tensor!);
+        var result = new Result(report.ReportId, report.Model, connection.Producer, report.PredictedLabel, report.CorrectLabel, settings.Image ?? settings.Tensor!);
         if (settings.Json)
         {
             Output.WriteJson(result);
         }
         else
         {
-            AnsiConsole.MarkupLineInterpolated($"Published report [bold]{result.ReportId}[/] for {result.Model}: {result.PredictedLabel} → {result.CorrectLabel}. Follow it with `corrections history -m {result.Model}`.");
+            AnsiConsole.MarkupLineInterpolated($"Published report [bold]{result.ReportId}[/] for {result.Model} as {result.Producer}: {result.PredictedLabel} → {result.CorrectLabel}. Follow it with `corrections history -m {result.Model}`.");
         }
         return 0;
     }

@@ -27,7 +27,7 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
     /// <summary>Replay reports mistakes among the test images below this index; the rest stay unseen, for validation and comparisons.</summary>
     public const int ReportedTestImages = 5000;
 
-    public sealed class Settings : ModelSettings
+    public sealed class Settings : ProducerSettings
     {
         [CommandOption("-n|--count <N>")]
         [DefaultValue(100)]
@@ -58,7 +58,7 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation);
+        await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation, asProducer: true, producer: settings.Producer);
         var (reports, fullForwardMs) = await MistakesAsync(connection, settings, cancellation);
         if (reports.Count == 0)
         {

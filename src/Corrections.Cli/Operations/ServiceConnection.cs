@@ -19,11 +19,15 @@ public sealed class ServiceConnection : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly IBusControl? _bus;
 
-    private ServiceConnection(ServiceProvider provider, IBusControl? bus)
+    private ServiceConnection(ServiceProvider provider, IBusControl? bus, string? producer)
     {
         _provider = provider;
         _bus = bus;
+        Producer = producer;
     }
+
+    /// <summary>Whom reports published on this connection's bus name as their producer (the broker's <c>user_id</c>).</summary>
+    public string? Producer { get; }
 
     public IConfiguration Configuration => _provider.GetRequiredService<IConfiguration>();
 
@@ -35,7 +39,13 @@ public sealed class ServiceConnection : IAsyncDisposable
     /// <param name="withBus">Start a bus, to publish.</param>
     /// <param name="cancellation">Stops the migration and the bus start.</param>
     /// <param name="withRetrainingTrigger">Register <see cref="Pipeline.Scheduling.RetrainingTrigger"/> on the scheduler's store.</param>
-    public static async Task<ServiceConnection> OpenAsync(bool withBus, CancellationToken cancellation, bool withRetrainingTrigger = false)
+    /// <param name="asProducer">
+    /// Publish as a producer: every message carries <c>user_id</c> <paramref name="producer"/>, else CORRECTIONS_PRODUCER,
+    /// else the broker login. The broker refuses a name other than the login's unless the login may impersonate.
+    /// </param>
+    /// <param name="producer">The producer to publish as, with <paramref name="asProducer"/>.</param>
+    public static async Task<ServiceConnection> OpenAsync(
+        bool withBus, CancellationToken cancellation, bool withRetrainingTrigger = false, bool asProducer = false, string? producer = null)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("CORRECTIONS_").Build();
         if (string.IsNullOrEmpty(configuration["Postgres:ConnectionString"]))
@@ -54,9 +64,10 @@ public sealed class ServiceConnection : IAsyncDisposable
                 .AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.None))
             .AddCorrectionsRegistry(configuration)
             .AddCorrectionsPipeline(configuration);
+        var publishAs = asProducer ? producer ?? configuration["Producer"] ?? configuration["RabbitMq:Username"] : null;
         if (withBus)
         {
-            services.AddCorrectionsMessaging(configuration);
+            services.AddCorrectionsMessaging(configuration, publishAs: publishAs);
         }
         if (withRetrainingTrigger)
         {
@@ -74,7 +85,7 @@ public sealed class ServiceConnection : IAsyncDisposable
             bus = provider.GetRequiredService<IBusControl>();
             await bus.StartAsync(cancellation);
         }
-        return new ServiceConnection(provider, bus);
+        return new ServiceConnection(provider, bus, publishAs);
     }
 
     public AsyncServiceScope Scope() => _provider.CreateAsyncScope();

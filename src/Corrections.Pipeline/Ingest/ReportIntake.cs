@@ -13,28 +13,33 @@ namespace Corrections.Pipeline.Ingest;
 /// Ingest: checks a report, stores it (good or bad) and tells the caller what to announce. The report id is the
 /// primary key, so a redelivered or re-sent report finds its row and changes nothing.
 /// </summary>
-public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions> options, TimeProvider clock, PipelineMetrics metrics, ILogger<ReportIntake> log)
+public sealed class ReportIntake(
+    RegistryDbContext db, ProducerAdmission admission, IOptions<PipelineOptions> options, TimeProvider clock, PipelineMetrics metrics, ILogger<ReportIntake> log)
 {
-    public async Task<IntakeOutcome> ReceiveAsync(MisclassificationReported report, CancellationToken cancellation)
+    /// <param name="report">The report as it came.</param>
+    /// <param name="producer">Who the transport vouches for (an API key's producer, the broker's user_id); null: nobody.</param>
+    /// <param name="cancellation">Stops the database work.</param>
+    public async Task<IntakeOutcome> ReceiveAsync(MisclassificationReported report, string? producer, CancellationToken cancellation)
     {
         // A retry (Polly, after a dropped connection) starts from a clean slate, not from the failed attempt's rows.
         db.ChangeTracker.Clear();
+        var content = ReportContent.Hash(report, producer);
         var known = await db.Reports.AsNoTracking()
             .Where(r => r.ReportId == report.ReportId && report.ReportId != Guid.Empty)
-            .Select(r => (ReportStatus?)r.Status)
+            .Select(r => new { r.Status, r.ContentHash })
             .SingleOrDefaultAsync(cancellation);
-        if (known is { } status)
+        if (known is not null)
         {
-            log.LogInformation("Report {ReportId} was already received ({Status}); nothing to do", report.ReportId, status);
-            metrics.Report("duplicate");
-            return IntakeOutcome.Duplicate(status);
+            return Known(report.ReportId, known.Status, known.ContentHash, content);
         }
 
         var now = clock.GetUtcNow();
         var row = NewRow(report, now);
+        (row.Producer, row.ContentHash) = (producer, content);
         try
         {
             ReportValidator.ValidateEnvelope(report, now);
+            var admitted = await admission.AdmitAsync(producer, report.Model, report.CorrectLabel, now, cancellation);
             var model = await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Name == report.Model, cancellation)
                 ?? throw new InvalidReportException("unknown-model", $"No model named '{report.Model}' is registered.");
             var input = ReportValidator.Validate(report, new ModelInputSpec(model.InputShape, model.ClassCount), options.Value.MaxInputBytes);
@@ -42,6 +47,17 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
             row.InputShape = model.InputShape;
             row.InputFormat = input.Format;
             row.InputPayload = input.Format == "image" ? report.Input.EncodedImage : null;
+            if (admitted.Trust != ProducerTrust.Trusted)
+            {
+                row.Hold();
+                var held = await InsertAsync(row, IntakeOutcome.Held, cancellation);
+                log.LogInformation("Report {ReportId} of {Producer} ({Trust}) held for an operator", row.ReportId, producer ?? "(anonymous)", admitted.Trust);
+                if (held.Decision == IntakeDecision.Held)
+                {
+                    metrics.Report("held");
+                }
+                return held;
+            }
             var waiting = await db.Reports.CountAsync(r => r.ModelName == model.Name && r.Status == ReportStatus.Received, cancellation);
             if (waiting >= options.Value.MaxWaitingReports)
             {
@@ -55,7 +71,10 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
                 return deferred;
             }
             var accepted = await InsertAsync(row, IntakeOutcome.Accepted, cancellation);
-            metrics.Report(accepted.Decision == IntakeDecision.Accepted ? "accepted" : "duplicate");
+            if (accepted.Decision == IntakeDecision.Accepted)
+            {
+                metrics.Report("accepted");
+            }
             return accepted;
         }
         catch (InvalidReportException rejection)
@@ -69,6 +88,31 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
         }
     }
 
+    /// <summary>Whether <paramref name="report"/>'s id belongs to another report already stored (for HTTP's 409).</summary>
+    public async Task<bool> ReusesIdAsync(MisclassificationReported report, string? producer, CancellationToken cancellation)
+    {
+        var stored = await db.Reports.AsNoTracking().Where(r => r.ReportId == report.ReportId)
+            .Select(r => r.ContentHash).SingleOrDefaultAsync(cancellation);
+        return stored is not null && !stored.AsSpan().SequenceEqual(ReportContent.Hash(report, producer));
+    }
+
+    /// <summary>A report id seen before: a retry of the same report changes nothing; another report under it is refused.</summary>
+    private IntakeOutcome Known(Guid id, ReportStatus status, byte[]? stored, byte[] content)
+    {
+        // Rows from before content hashes were stored cannot tell a retry from a reuse; they are taken for retries.
+        if (stored is null || stored.AsSpan().SequenceEqual(content))
+        {
+            log.LogInformation("Report {ReportId} was already received ({Status}); nothing to do", id, status);
+            metrics.Report("duplicate");
+            return IntakeOutcome.Duplicate(status);
+        }
+        var reused = new InvalidReportException("id-reused",
+            $"Report id {id} belongs to a report with other content (or from another producer), received before; the original is kept and this one refused. Give every report its own id.");
+        log.LogWarning("Report {ReportId} refused: {Reason}", id, reused.Reason);
+        metrics.Report("rejected", reused.Code);
+        return IntakeOutcome.IdReused(status, reused);
+    }
+
     private async Task<IntakeOutcome> InsertAsync(Report row, IntakeOutcome outcome, CancellationToken cancellation)
     {
         db.Reports.Add(row);
@@ -79,10 +123,11 @@ public sealed class ReportIntake(RegistryDbContext db, IOptions<PipelineOptions>
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // The same report delivered twice at once, to two workers: the other one stored it first.
+            // The same report delivered twice at once, to two workers: the other one stored it first (Known counts it).
             db.Entry(row).State = EntityState.Detached;
-            var status = await db.Reports.AsNoTracking().Where(r => r.ReportId == row.ReportId).Select(r => r.Status).SingleAsync(cancellation);
-            return IntakeOutcome.Duplicate(status);
+            var stored = await db.Reports.AsNoTracking().Where(r => r.ReportId == row.ReportId)
+                .Select(r => new { r.Status, r.ContentHash }).SingleAsync(cancellation);
+            return Known(row.ReportId, stored.Status, stored.ContentHash, row.ContentHash!);
         }
     }
 

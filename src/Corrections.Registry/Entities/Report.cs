@@ -13,6 +13,18 @@ public sealed class Report
     public int PredictedLabel { get; set; }
     public int CorrectLabel { get; set; }
     public required string Source { get; set; }
+
+    /// <summary>
+    /// Who sent it, as authenticated: the producer behind the HTTP API key, or the broker's validated <c>user_id</c>;
+    /// null for an anonymous report (and for rows older than producers).
+    /// </summary>
+    public string? Producer { get; set; }
+
+    /// <summary>
+    /// SHA-256 of what the report says (producer, model, labels, input, times): a repeated id with the same hash is a retry,
+    /// one with another hash is a second report under a used id (<c>id-reused</c>), refused with the original kept.
+    /// </summary>
+    public byte[]? ContentHash { get; set; }
     public DateTimeOffset ObservedAt { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public float? Confidence { get; set; }
@@ -45,6 +57,10 @@ public sealed class Report
     /// </summary>
     public DateTimeOffset? SentBackAt { get; private set; }
 
+    /// <summary>Who let a held report go on to the editor, and when.</summary>
+    public string? ApprovedBy { get; private set; }
+    public DateTimeOffset? ApprovedAt { get; private set; }
+
     /// <summary>The version whose edit carries this correction.</summary>
     public long? VersionId { get; private set; }
     public DateTimeOffset? EditedAt { get; private set; }
@@ -53,11 +69,24 @@ public sealed class Report
     public long? FoldedVersionId { get; set; }
     public DateTimeOffset? AppliedAt { get; private set; }
 
-    /// <summary>Ingest found it malformed: it is kept for the audit and never edited.</summary>
+    /// <summary>Ingest found it malformed or refused its producer, or an operator refused it while held: kept for the audit, never edited.</summary>
     public void Reject(string reason)
     {
         Move(ReportStatus.Rejected, nameof(Reject));
         RejectionReason = reason;
+    }
+
+    /// <summary>Its producer is not trusted: it is stored and waits for an operator (<see cref="Approve"/>).</summary>
+    public void Hold()
+    {
+        Move(ReportStatus.Held, nameof(Hold));
+    }
+
+    /// <summary>An operator let this held report go on: it waits for the editor like any other from now on.</summary>
+    public void Approve(string by, DateTimeOffset at)
+    {
+        Move(ReportStatus.Received, nameof(Approve));
+        (ApprovedBy, ApprovedAt) = (by, at);
     }
 
     /// <summary>The editor made this correction in candidate <paramref name="versionId"/>, which the gate now judges.</summary>

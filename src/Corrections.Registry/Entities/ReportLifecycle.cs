@@ -16,6 +16,9 @@ public static class ReportLifecycle
         (ReportStatus.Edited, ReportStatus.Backlogged, nameof(Report.Backlog)),
         (ReportStatus.Edited, ReportStatus.Received, nameof(Report.SendBackAlone)),
         (ReportStatus.Backlogged, ReportStatus.Applied, nameof(Report.ApplyFolded)),
+        (ReportStatus.Received, ReportStatus.Held, nameof(Report.Hold)),
+        (ReportStatus.Held, ReportStatus.Received, nameof(Report.Approve)),
+        (ReportStatus.Held, ReportStatus.Rejected, nameof(Report.Reject)),
     ];
 
     public static bool Allows(ReportStatus from, ReportStatus to, string move) =>

@@ -8,4 +8,7 @@ public enum ReportStatus
     Edited,
     Applied,
     Backlogged,
+
+    /// <summary>From a producer that is not trusted: stored, and nothing more until an operator approves it.</summary>
+    Held,
 }

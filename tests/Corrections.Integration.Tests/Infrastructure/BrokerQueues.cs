@@ -46,6 +46,31 @@ public static class BrokerQueues
         await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body);
     }
 
+    /// <summary>
+    /// What the broker says to <paramref name="attempt"/> on a channel of <paramref name="settings"/>' login with
+    /// publisher confirms: null when it let it through, else its reply (code and text) when it closed the channel.
+    /// </summary>
+    public static async Task<string?> RefusalAsync(IReadOnlyDictionary<string, string?> settings, Func<IChannel, Task> attempt)
+    {
+        await using var connection = await Connect(settings);
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        try
+        {
+            await attempt(channel);
+            // A refused publish closes the channel asynchronously; a round trip after it surfaces the close.
+            await channel.ExchangeDeclarePassiveAsync("amq.fanout");
+            return null;
+        }
+        catch (Exception e) when (e is OperationInterruptedException or AlreadyClosedException or PublishException)
+        {
+            return channel.CloseReason is { } reason ? $"{reason.ReplyCode} {reason.ReplyText}" : e.Message;
+        }
+    }
+
+    /// <summary>A publish of <paramref name="body"/> to <paramref name="exchange"/> claiming <paramref name="userId"/>.</summary>
+    public static Func<IChannel, Task> Publish(string exchange, byte[] body, string? userId = null) => channel =>
+        channel.BasicPublishAsync(exchange, "", mandatory: false, new BasicProperties { UserId = userId, MessageId = Guid.NewGuid().ToString() }, body).AsTask();
+
     private static Task<IConnection> Connect(IReadOnlyDictionary<string, string?> settings) => new ConnectionFactory
     {
         HostName = settings["RabbitMq:Host"]!,

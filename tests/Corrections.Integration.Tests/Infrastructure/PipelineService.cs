@@ -9,6 +9,8 @@ using Corrections.Editing.Tests;
 using Corrections.Editing.Training;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Gate;
+using Corrections.Pipeline.Producers;
+using Corrections.Messaging;
 using Corrections.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -62,11 +64,26 @@ public sealed class PipelineService : IAsyncLifetime
     private readonly RabbitMqService _rabbit = new();
     private readonly PostgresService _postgres = new();
     private readonly List<IHost> _hosts = [];
+    private IHost? _producer;
     private TestDatabase? _database;
 
     public TemporaryDirectory Store { get; } = new();
     public string ConnectionString => _database!.ConnectionString;
-    public IBus Bus => _hosts[0].Services.GetRequiredService<IBus>();
+
+    /// <summary>
+    /// A trusted producer's bus, as a monitoring system has it: its own broker login (publish reports, nothing else),
+    /// every message published with its user_id. The tests send their reports here.
+    /// </summary>
+    public IBus Bus => _producer!.Services.GetRequiredService<IBus>();
+
+    /// <summary>The first worker's bus (it may impersonate producers): for announcements a test makes as the worker.</summary>
+    public IBus WorkerBus => _hosts[0].Services.GetRequiredService<IBus>();
+
+    /// <summary>The producer behind <see cref="Bus"/>, registered trusted in the test database.</summary>
+    public string ProducerName => _rabbit.ProducerName;
+
+    /// <summary>That producer's API key, for the HTTP API.</summary>
+    public string ProducerKey { get; private set; } = "";
     public IServiceProvider Services => _hosts[0].Services;
 
     /// <summary>Every worker host's services (both edit, validate and run the scheduler).</summary>
@@ -74,6 +91,9 @@ public sealed class PipelineService : IAsyncLifetime
     public EditableModel BaseModel { get; private set; } = null!;
     public LabeledImages Test { get; private set; } = null!;
     public IReadOnlyDictionary<string, string?> RabbitSettings => _rabbit.Settings;
+
+    /// <summary>The broker as the example producer logs in to it.</summary>
+    public IReadOnlyDictionary<string, string?> ProducerRabbitSettings => _rabbit.ProducerSettings;
 
     /// <summary>Every <c>ReportRejected</c> event the hosts received.</summary>
     public RejectionLog Rejections { get; } = new();
@@ -127,6 +147,21 @@ public sealed class PipelineService : IAsyncLifetime
             await host.StartAsync();
             _hosts.Add(host);
         }
+        ProducerKey = await AddProducerAsync(ProducerName, ProducerTrust.Trusted);
+        var producer = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Store.Path, EnvironmentName = "Test" });
+        producer.Configuration.AddInMemoryCollection(_rabbit.ProducerSettings);
+        producer.Services.AddCorrectionsMessaging(producer.Configuration, publishAs: ProducerName);
+        _producer = producer.Build();
+        await _producer.StartAsync();
+    }
+
+    /// <summary>Registers a producer in the test database and returns its API key.</summary>
+    public async Task<string> AddProducerAsync(string name, ProducerTrust trust, int? reportsPerHour = null, int? reportsPerLabelPerHour = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var (_, key) = await scope.ServiceProvider.GetRequiredService<ProducerDirectory>()
+            .AddAsync(name, trust, reportsPerHour, reportsPerLabelPerHour, "test", CancellationToken.None);
+        return key;
     }
 
     /// <summary>A registry context on the test database, for assertions.</summary>
@@ -317,6 +352,11 @@ public sealed class PipelineService : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_producer is not null)
+        {
+            await _producer.StopAsync();
+            _producer.Dispose();
+        }
         foreach (var host in _hosts)
         {
             await host.StopAsync();

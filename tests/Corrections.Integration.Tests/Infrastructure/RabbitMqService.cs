@@ -5,6 +5,8 @@ namespace Corrections.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// A real broker: the one named by CORRECTIONS_RABBITMQ__* (started by scripts/services), else a Testcontainers one.
+/// Beside the worker's login it offers a producer's (CORRECTIONS_EXAMPLE_PRODUCER__*, made by scripts/services; in a
+/// container made here the same way): a broker user that may only publish reports.
 /// </summary>
 public sealed class RabbitMqService : IAsyncLifetime
 {
@@ -12,6 +14,12 @@ public sealed class RabbitMqService : IAsyncLifetime
 
     /// <summary>Configuration keys as the hosts read them (section <c>RabbitMq</c>).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
+    /// <summary>The same broker as <see cref="Settings"/>, logged in as the example producer.</summary>
+    public IReadOnlyDictionary<string, string?> ProducerSettings { get; private set; } = new Dictionary<string, string?>();
+
+    /// <summary>The example producer's broker user name, which is also its producer name.</summary>
+    public string ProducerName { get; private set; } = "example-producer";
 
     public async Task InitializeAsync()
     {
@@ -26,6 +34,9 @@ public sealed class RabbitMqService : IAsyncLifetime
                 ["RabbitMq:Username"] = Environment.GetEnvironmentVariable("CORRECTIONS_RABBITMQ__USERNAME") ?? "guest",
                 ["RabbitMq:Password"] = Environment.GetEnvironmentVariable("CORRECTIONS_RABBITMQ__PASSWORD") ?? "guest",
             };
+            ProducerName = Environment.GetEnvironmentVariable("CORRECTIONS_EXAMPLE_PRODUCER__USERNAME")
+                ?? throw new InvalidOperationException("CORRECTIONS_EXAMPLE_PRODUCER__USERNAME is not set: eval \"$(scripts/services env)\" (scripts/test does).");
+            ProducerSettings = AsProducer(Settings, Environment.GetEnvironmentVariable("CORRECTIONS_EXAMPLE_PRODUCER__PASSWORD") ?? "");
             return;
         }
 
@@ -47,7 +58,25 @@ public sealed class RabbitMqService : IAsyncLifetime
             ["RabbitMq:Username"] = "corrections",
             ["RabbitMq:Password"] = "corrections",
         };
+        // What scripts/services provisions, in the container: an impersonating worker and a publish-only producer.
+        const string allowed = "^(Corrections\\.Contracts:MisclassificationReported|.*_bus_.*)$";
+        await RabbitMqCtl("set_user_tags", "corrections", "administrator", "impersonator");
+        await RabbitMqCtl("add_user", ProducerName, ProducerName);
+        await RabbitMqCtl("set_permissions", "-p", "/", ProducerName, allowed, allowed, "^.*_bus_.*$");
+        ProducerSettings = AsProducer(Settings, ProducerName);
     }
+
+    private async Task RabbitMqCtl(params string[] arguments)
+    {
+        var result = await _container!.ExecAsync(["rabbitmqctl", .. arguments]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {result.Stderr}");
+        }
+    }
+
+    private IReadOnlyDictionary<string, string?> AsProducer(IReadOnlyDictionary<string, string?> worker, string password) =>
+        new Dictionary<string, string?>(worker) { ["RabbitMq:Username"] = ProducerName, ["RabbitMq:Password"] = password };
 
     public async Task DisposeAsync()
     {

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using Corrections.Cli.Console;
+using Corrections.Pipeline.Producers;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Corrections.Cli.Operations.Producers;
+
+/// <summary><c>refuse</c>: held reports are rejected with the operator's reason, kept for the audit, never edited.</summary>
+public sealed class RefuseCommand : AsyncCommand<RefuseCommand.Settings>
+{
+    public sealed class Settings : HeldSettings
+    {
+        [CommandOption("--reason <TEXT>")]
+        [Description("Why, for the audit log (required)")]
+        public string Reason { get; init; } = "";
+
+        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Reason)
+            ? ValidationResult.Error("--reason is required")
+            : base.Validate();
+    }
+
+    public sealed record Result(int Refused, string Actor, string Reason);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
+        await using var scope = connection.Scope();
+        var actor = Actors.Resolve(settings.Actor);
+        var refused = await scope.ServiceProvider.GetRequiredService<HeldReports>().RefuseAsync(settings.Filter, settings.Reason, actor, cancellation);
+        if (settings.Json)
+        {
+            Output.WriteJson(new Result(refused, actor, settings.Reason));
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated($"Refused {refused} held report(s) as {actor}.");
+        }
+        return 0;
+    }
+}
