@@ -44,6 +44,7 @@ public static class CorrectionsApp
                 producers.AddCommand<ProducerTrustCommand>("trust").WithDescription("Change a producer's trust level: trusted, reviewed or untrusted");
                 producers.AddCommand<ProducerRevokeCommand>("revoke").WithDescription("Refuse a producer from now on (its held reports too), with a reason");
             });
+            config.AddCommand<PoisonCommand>("poison").WithDescription("Attack a model through the service with poisoned reports (patch backdoor or label flip) and measure what took hold");
             config.AddCommand<ApproveCommand>("approve").WithDescription("Let held reports (of reviewed or untrusted producers) go on to the editor and the gate");
             config.AddCommand<RefuseCommand>("refuse").WithDescription("Reject held reports, with a reason");
             var failures = new FailureReport(console);

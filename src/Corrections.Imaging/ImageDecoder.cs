@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Corrections.Imaging;
 
 /// <summary>
-/// Turns an encoded image (PNG, JPEG, or anything else Skia recognises) into a float32 tensor [C, H, W] in [0, 1],
+/// Turns an encoded PNG or JPEG image into a float32 tensor [C, H, W] in [0, 1],
 /// resized to the size a model expects. Used for user-reported misclassifications and hard test sets that arrive as
 /// ordinary image files rather than benchmark archives.
 /// </summary>
@@ -52,8 +52,33 @@ public static class ImageDecoder
         return ToTensor(resized, channels);
     }
 
+    /// <summary>
+    /// "png" or "jpeg" by the file's signature, else null: only these two are decoded, whatever else Skia could read
+    /// (BMP, GIF, WebP, ICO, …), so the decoders exposed to reports are the two the contract names.
+    /// </summary>
+    public static string? FormatOf(ReadOnlySpan<byte> encoded) =>
+        encoded.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]) ? "png"
+        : encoded.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "jpeg"
+        : null;
+
+    /// <summary>Width and height from the image's header alone (no pixel is decoded), or null when there is none.</summary>
+    public static (int Width, int Height)? Dimensions(byte[] encoded)
+    {
+        if (FormatOf(encoded) is null)
+        {
+            return null;
+        }
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data);
+        return codec is null ? null : (codec.Info.Width, codec.Info.Height);
+    }
+
     private static SKBitmap DecodeRgba(byte[] encoded)
     {
+        if (FormatOf(encoded) is null)
+        {
+            throw new DataFormatException($"Cannot decode image: {encoded.Length} bytes that are neither PNG nor JPEG (only those two are accepted).");
+        }
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
             ?? throw new DataFormatException($"Cannot decode image: {encoded.Length} bytes in no recognised image format (expected PNG or JPEG).");

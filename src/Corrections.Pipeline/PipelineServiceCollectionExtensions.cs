@@ -46,6 +46,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<MemoryReference>();
         services.AddSingleton<ValidationFeatures>();
         services.AddSingleton<ValidationData>();
+        services.AddSingleton<TriggerReferences>();
         services.AddOptions<ProducerOptions>()
             .Bind(configuration.GetSection(ProducerOptions.Section))
             .ValidateDataAnnotations()

@@ -54,7 +54,7 @@ public sealed class When_an_image_folder_is_loaded : IDisposable
         var error = Assert.Throws<DataFormatException>(() => ImageFolder.Load(_root, 3, 4, 4));
 
         Assert.Contains(broken, error.Message);
-        Assert.Contains("no recognised image format", error.Message);
+        Assert.Contains("neither PNG nor JPEG", error.Message);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public class When_an_image_is_decoded
 
         var error = Assert.Throws<DataFormatException>(() => ImageDecoder.Decode(garbage, 3, 8, 8));
 
-        Assert.Contains("no recognised image format", error.Message);
+        Assert.Contains("neither PNG nor JPEG", error.Message);
     }
 
     [Fact]

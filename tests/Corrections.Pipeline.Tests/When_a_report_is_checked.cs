@@ -33,6 +33,23 @@ public class When_a_report_is_checked
         return data.ToArray();
     }
 
+    /// <summary>A valid 1 x 1 24-bit BMP, which Skia would decode and the contract does not allow.</summary>
+    private static byte[] Bmp()
+    {
+        var bmp = new byte[58];
+        "BM"u8.CopyTo(bmp);
+        BitConverter.GetBytes(58).CopyTo(bmp, 2);
+        BitConverter.GetBytes(54).CopyTo(bmp, 10);
+        BitConverter.GetBytes(40).CopyTo(bmp, 14);
+        BitConverter.GetBytes(1).CopyTo(bmp, 18);
+        BitConverter.GetBytes(1).CopyTo(bmp, 22);
+        BitConverter.GetBytes((short)1).CopyTo(bmp, 26);
+        BitConverter.GetBytes((short)24).CopyTo(bmp, 28);
+        BitConverter.GetBytes(4).CopyTo(bmp, 34);
+        bmp[54] = bmp[55] = bmp[56] = 128;
+        return bmp;
+    }
+
     private static byte[] WithValue(int index, float value)
     {
         var bytes = Floats(784, 0.5f);
@@ -73,7 +90,9 @@ public class When_a_report_is_checked
             { "out-of-range", good with { Input = good.Input with { Tensor = WithValue(5, 255f) } } },
             { "too-large", good with { Input = good.Input with { Tensor = new byte[MaxBytes + 4] } } },
             { "too-large", good with { Input = new ReportedInput { EncodedImage = new byte[MaxBytes + 1] } } },
-            { "undecodable-image", good with { Input = new ReportedInput { EncodedImage = [1, 2, 3, 4, 5] } } },
+            { "image-unsupported", good with { Input = new ReportedInput { EncodedImage = [1, 2, 3, 4, 5] } } },
+            { "image-unsupported", good with { Input = new ReportedInput { EncodedImage = Bmp() } } },
+            { "too-many-pixels", good with { Input = new ReportedInput { EncodedImage = Png(2049, 2048) } } },
             { "undecodable-image", good with { Input = new ReportedInput { EncodedImage = Png(28, 28)[..40] } } },
             { "undecodable-image", good with { Input = new ReportedInput { EncodedImage = Png(5000, 1) } } },
         };

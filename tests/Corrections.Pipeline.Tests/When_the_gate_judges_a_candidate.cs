@@ -54,6 +54,35 @@ public class When_the_gate_judges_a_candidate
     }
 
     [Fact]
+    public void Should_reject_one_class_sacrificed_though_the_average_holds()
+    {
+        // Overall 0.4 pp better, but class 7 went from 5 % to 19 % wrong against the base: a label flip's signature.
+        var classes = new double[] { .1, .1, .1, .1, .1, .1, .1, .05, .1, .1 };
+        var flipped = classes.Select((e, k) => k == 7 ? 0.19 : k == 5 ? 0.02 : e - 0.01).ToArray();
+        var measured = new CandidateMeasurement([new SetMeasurement(Set, 2000, 0.111, 0.115, 0.115, 0.115, 1, flipped, classes, BaseNumber: 1)], 1, 1, 10);
+
+        var judgement = GateRules.Judge(measured, Options, 3, 3, VersionKind.Retrain);
+        var within = GateRules.Judge(measured with { Sets = [measured.Sets[0] with { Set = new ValidationSetOptions { Name = "held-out", MaxClassDrawdownPp = 15 } }] },
+            Options, 3, 3, VersionKind.Retrain);
+
+        Assert.Contains("held-out: class 7 error 19.0 % vs 5.0 % in base v1 (+14.0 pp > 10 pp)", judgement.Reasons);
+        Assert.True(within.Passed);
+    }
+
+    [Fact]
+    public void Should_reject_a_retrain_that_follows_a_stamp_beyond_the_limit()
+    {
+        var pull = new Corrections.Editing.Evaluation.TriggerPull(8, 24, 24, 1f, 4, 0.31, 0.02, 200);
+        var measured = Measured(0.115, 0.115) with { Trigger = pull, TriggerReferenceNumber = 1 };
+
+        var judgement = GateRules.Judge(measured, Options, 3, 3, VersionKind.Consolidation);
+        var off = GateRules.Judge(measured, new ValidationOptions { MaxTriggerPullPp = null }, 3, 3, VersionKind.Consolidation);
+
+        Assert.Contains(judgement.Reasons, r => r.StartsWith("trigger probe: a 4x4 patch of 1 at (24, 24) sends 31.0 % of other classes' probe images to label 8 (base v1: 2.0 %), +29.0 pp > 5 pp", StringComparison.Ordinal));
+        Assert.True(off.Passed);
+    }
+
+    [Fact]
     public void Should_fail_closed_when_no_validation_set_was_measured()
     {
         var judgement = GateRules.Judge(new CandidateMeasurement([], 1, 1, 0), Options, 1, 1, VersionKind.Edit);

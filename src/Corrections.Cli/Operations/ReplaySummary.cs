@@ -31,7 +31,7 @@ public sealed record ReplaySummary(
         var modelId = await db.ModelIdAsync(settings.Model, cancellation);
         var versions = await db.Versions.AsNoTracking().Where(v => v.ModelId == modelId && v.CreatedAt >= startedAt).OrderBy(v => v.Number).ToListAsync(cancellation);
         var ids = versions.Select(v => v.Id).ToList();
-        var validations = await db.Validations.AsNoTracking().Where(v => ids.Contains(v.VersionId) && v.Examples > 0 && v.SetName != "own-corrections" && v.SetName != "earlier-corrections")
+        var validations = await db.Validations.AsNoTracking().Where(v => ids.Contains(v.VersionId) && v.Examples > 0 && v.SetName != "own-corrections" && v.SetName != "earlier-corrections" && v.SetName != "trigger-probe" && !v.SetName.StartsWith("worst-class:"))
             .OrderBy(v => v.Id).ToListAsync(cancellation);
         var set = validations.FirstOrDefault()?.SetName;
         var first = validations.Where(v => v.SetName == set).ToDictionary(v => v.VersionId);

@@ -48,7 +48,7 @@ public sealed class VersionsCommand : AsyncCommand<ModelSettings>
         var corrections = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && ids.Contains(r.VersionId.Value))
             .GroupBy(r => r.VersionId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellation);
         // The first real validation set stands for the version in the table; --json consumers get the same.
-        var figures = (await db.Validations.AsNoTracking().Where(v => ids.Contains(v.VersionId) && v.SetName != "own-corrections" && v.SetName != "earlier-corrections")
+        var figures = (await db.Validations.AsNoTracking().Where(v => ids.Contains(v.VersionId) && v.SetName != "own-corrections" && v.SetName != "earlier-corrections" && v.SetName != "trigger-probe" && !v.SetName.StartsWith("worst-class:"))
             .OrderBy(v => v.Id).ToListAsync(cancellation)).GroupBy(v => v.VersionId).ToDictionary(g => g.Key, g => g.First());
         return [.. versions.Select(v =>
         {

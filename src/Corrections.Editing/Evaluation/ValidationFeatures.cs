@@ -19,6 +19,7 @@ public sealed class ValidationFeatures : IDisposable
 
     private readonly LinkedList<(string Set, long TrainedId, Tensor Features)> _features = new();
     private readonly Dictionary<(string Set, long VersionId), double> _errors = [];
+    private readonly Dictionary<(string Set, long VersionId), double[]> _classErrors = [];
     private readonly Dictionary<long, FrozenFingerprint> _fingerprints = [];
 
     /// <summary>
@@ -28,18 +29,41 @@ public sealed class ValidationFeatures : IDisposable
     /// </summary>
     public double ErrorRate(string set, LabeledImages data, long versionId, EditableModel model, long trainedId, EditableModel trained)
     {
-        if (_errors.TryGetValue((set, versionId), out var known))
+        Measure(set, data, versionId, model, trainedId, trained);
+        return _errors[(set, versionId)];
+    }
+
+    /// <summary>
+    /// Error of the version on each class of the set (index = label; 0 for a class the set lacks), from the same
+    /// predictions as <see cref="ErrorRate"/>: an average can hide one class sacrificed to another (a label flip).
+    /// </summary>
+    public IReadOnlyList<double> ClassErrorRates(string set, LabeledImages data, long versionId, EditableModel model, long trainedId, EditableModel trained)
+    {
+        Measure(set, data, versionId, model, trainedId, trained);
+        return _classErrors[(set, versionId)];
+    }
+
+    private void Measure(string set, LabeledImages data, long versionId, EditableModel model, long trainedId, EditableModel trained)
+    {
+        if (_errors.ContainsKey((set, versionId)))
         {
-            return known;
+            return;
         }
         var shared = model.ReadsFeatures && (versionId == trainedId || model.SharesFeaturesWith(trained, Fingerprint(versionId, model), Fingerprint(trainedId, trained)));
         // Outside the dispose scope below: the features are cached, the scope would free them.
         var cached = shared ? Features(set, data, trainedId, trained) : null;
         using var scope = NewDisposeScope();
         var predictions = cached is not null ? model.LogitsFromFeatures(cached).argmax(1) : model.Logits(data.Images).argmax(1);
-        var error = Metrics.ErrorRate(predictions, data.Labels);
-        _errors[(set, versionId)] = error;
-        return error;
+        _errors[(set, versionId)] = Metrics.ErrorRate(predictions, data.Labels);
+        var predicted = predictions.data<long>().ToArray();
+        var labels = data.LabelValues();
+        var (wrong, seen) = (new double[model.Architecture.ClassCount], new double[model.Architecture.ClassCount]);
+        for (var i = 0; i < labels.Length; i++)
+        {
+            seen[labels[i]]++;
+            wrong[labels[i]] += predicted[i] == labels[i] ? 0 : 1;
+        }
+        _classErrors[(set, versionId)] = [.. wrong.Select((w, k) => seen[k] == 0 ? 0 : w / seen[k])];
     }
 
     /// <summary>Times <see cref="Features"/> were computed: a test's view of the cache.</summary>

@@ -24,6 +24,7 @@ public sealed class CandidateGate(
     ModelCache models,
     ValidationFeatures features,
     ValidationData data,
+    TriggerReferences triggers,
     ComputeGate gate,
     IOptions<PipelineOptions> pipeline,
     IOptions<ValidationOptions> validation,
@@ -55,6 +56,12 @@ public sealed class CandidateGate(
         var parentTrained = Trained(parent);
         var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
         var productionTrained = production is null ? null : Trained(production);
+        // The trigger probe's reference is pinned to the chain's base, whatever was consolidated since.
+        var pinned = version;
+        while (pinned.Kind != VersionKind.Base && pinned.ParentId is { } up)
+        {
+            pinned = versions[up];
+        }
         // An edit's own corrections are the reports it edited; a retrain's or a consolidation's are every correction it
         // folded in (for a consolidation, every correction production carried and every one the backlog held).
         var folds = version.Kind != VersionKind.Edit;
@@ -72,7 +79,7 @@ public sealed class CandidateGate(
         CandidateMeasurement measured;
         try
         {
-            measured = await gate.RunAsync(() => Measure(model, version, trained, parent, parentTrained, production, productionTrained, own, kept), cancellation);
+            measured = await gate.RunAsync(() => Measure(model, version, trained, parent, parentTrained, production, productionTrained, pinned, own, kept), cancellation);
         }
         catch (Corrections.Editing.Data.DataFormatException e)
         {
@@ -100,7 +107,7 @@ public sealed class CandidateGate(
             reasons.Add($"{alias} moved to v{current?.Number} while v{number}, built on v{parent.Number}, was validated");
         }
         var now = clock.GetUtcNow();
-        Record(version.Id, measured, judgement, own.Count, now);
+        Record(version.Id, version.Kind, measured, judgement, own.Count, now);
         var reason = reasons.Count == 0 ? null : string.Join("; ", reasons);
         var reports = await db.Reports.Where(r => r.VersionId == version.Id && r.Status == ReportStatus.Edited).ToListAsync(cancellation);
         // A rejected edit of several reports sends each back for another try, alone, instead of to the backlog.
@@ -146,10 +153,11 @@ public sealed class CandidateGate(
 
     private CandidateMeasurement Measure(
         RegisteredModel model, ModelVersion version, ModelVersion trained, ModelVersion parent, ModelVersion parentTrained,
-        ModelVersion? production, ModelVersion? productionTrained, CorrectionSet own, CorrectionSet earlier)
+        ModelVersion? production, ModelVersion? productionTrained, ModelVersion pinned, CorrectionSet own, CorrectionSet earlier)
     {
         var candidate = models.Get(version);
         var sets = new List<SetMeasurement>();
+        TriggerPull? trigger = null;
         foreach (var (set, examples) in data.For(model.Name, model.InputShape, model.ClassCount))
         {
             var timer = Stopwatch.StartNew();
@@ -158,13 +166,57 @@ public sealed class CandidateGate(
             var parentError = Error(parent, parentTrained);
             var trainedError = Error(trained, trained);
             double? productionError = production is null ? null : Error(production, productionTrained!);
-            sets.Add(new SetMeasurement(set, examples.Count, error, parentError, trainedError, productionError, timer.Elapsed.TotalMilliseconds));
+            var classErrors = features.ClassErrorRates(set.Name, examples, version.Id, candidate, trained.Id, models.Get(trained));
+            var baseClassErrors = features.ClassErrorRates(set.Name, examples, pinned.Id, models.Get(pinned), pinned.Id, models.Get(pinned));
+            sets.Add(new SetMeasurement(set, examples.Count, error, parentError, trainedError, productionError, timer.Elapsed.TotalMilliseconds,
+                classErrors, baseClassErrors, pinned.Number));
+            // Weights that learnt from many corrections at once are where a stamp shortcut is planted: probe those.
+            if (trigger is null && version.Kind is (VersionKind.Retrain or VersionKind.Consolidation) && validation.Value.MaxTriggerPullPp is not null && pinned.Id != version.Id)
+            {
+                var options = new TriggerProbeOptions { Images = validation.Value.TriggerProbeImages };
+                trigger = TriggerProbe.Worst(candidate, triggers.For(pinned.Id, set.Name, models.Get(pinned), examples, options), examples, options);
+            }
         }
-        return new CandidateMeasurement(sets, Metrics.HeldShare(candidate, own), Metrics.HeldShare(candidate, earlier), earlier.Count);
+        return new CandidateMeasurement(sets, Metrics.HeldShare(candidate, own), Metrics.HeldShare(candidate, earlier), earlier.Count,
+            Trigger: trigger, TriggerReferenceNumber: trigger is null ? null : pinned.Number);
     }
 
-    private void Record(long versionId, CandidateMeasurement measured, GateJudgement judgement, int corrections, DateTimeOffset at)
+    private void Record(long versionId, VersionKind kind, CandidateMeasurement measured, GateJudgement judgement, int corrections, DateTimeOffset at)
     {
+        foreach (var m in measured.Sets)
+        {
+            if (GateRules.WorstClass(m) is var (label, classError, baseError))
+            {
+                // The class that lost most against the pinned base: error_rate its error, base_error_rate the base's.
+                var rise = (classError - baseError) * 100;
+                db.Validations.Add(new ValidationRecord
+                {
+                    VersionId = versionId,
+                    SetName = $"{WorstClassPrefix}{m.Set.Name}#{label}",
+                    Examples = m.Examples,
+                    ErrorRate = classError,
+                    BaseErrorRate = baseError,
+                    CumulativeDrawdownPp = rise,
+                    Passed = kind == VersionKind.Edit || m.Set.MaxClassDrawdownPp is not { } max || rise <= max,
+                    At = at,
+                });
+            }
+        }
+        if (measured.Trigger is { } pull)
+        {
+            // error_rate: the candidate's pull to the label; base_error_rate: the base's; cumulative drawdown: the rise.
+            db.Validations.Add(new ValidationRecord
+            {
+                VersionId = versionId,
+                SetName = TriggerProbeSet,
+                Examples = pull.Images,
+                ErrorRate = pull.CandidateRate,
+                BaseErrorRate = pull.ReferenceRate,
+                CumulativeDrawdownPp = pull.RisePp,
+                Passed = validation.Value.MaxTriggerPullPp is not { } max || pull.RisePp <= max,
+                At = at,
+            });
+        }
         foreach (var (m, figure) in measured.Sets.Zip(judgement.Figures))
         {
             db.Validations.Add(new ValidationRecord
@@ -203,6 +255,12 @@ public sealed class CandidateGate(
             At = at,
         });
     }
+
+    /// <summary>Prefix of the pseudo-set <c>worst-class:SET#LABEL</c>: per set, the class whose error rose most above the base's.</summary>
+    public const string WorstClassPrefix = "worst-class:";
+
+    /// <summary>The pseudo-set under which the trigger probe's strongest pull is recorded.</summary>
+    public const string TriggerProbeSet = "trigger-probe";
 
     /// <summary>The pseudo-set under which a candidate's success on its own corrections is recorded.</summary>
     public const string OwnCorrections = "own-corrections";

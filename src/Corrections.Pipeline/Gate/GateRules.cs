@@ -39,6 +39,12 @@ public static class GateRules
             {
                 failures.Add(F($"change vs production v{productionNumber} {change:F2} pp > {maxChange} pp"));
             }
+            // Only for weights that learnt from many corrections at once: a single edit moves the boundary between two
+            // confusable classes and trades one's error for the other's (10-15 pp of a 200-image class within 1 pp overall).
+            if (kind != VersionKind.Edit && WorstClass(m) is var (label, classError, baseError) && m.Set.MaxClassDrawdownPp is { } maxClass && (classError - baseError) * 100 > maxClass)
+            {
+                failures.Add(F($"class {label} error {classError:P1} vs {baseError:P1} in base v{m.BaseNumber} (+{(classError - baseError) * 100:F1} pp > {maxClass} pp)"));
+            }
             reasons.AddRange(failures.Select(f => $"{m.Set.Name}: {f}"));
             figures.Add(new ValidationFigure
             {
@@ -70,12 +76,27 @@ public static class GateRules
         {
             reasons.Add(F($"earlier corrections: {measured.EarlierHeld:P1} of {measured.EarlierCount} still hold < {minimumHeld:P1}"));
         }
+        if (measured.Trigger is { } pull && options.MaxTriggerPullPp is { } maxPull && pull.RisePp > maxPull)
+        {
+            reasons.Add(F($"trigger probe: a {pull.PatchSize}x{pull.PatchSize} patch of {pull.Value:0.##} at ({pull.Row}, {pull.Column}) sends {pull.CandidateRate:P1} of other classes' probe images to label {pull.Label} (base v{measured.TriggerReferenceNumber}: {pull.ReferenceRate:P1}), +{pull.RisePp:F1} pp > {maxPull} pp: a backdoor?"));
+        }
         if (sets.Count == 0)
         {
             // Fail closed: a candidate nobody measured on held-out data may have broken anything.
             reasons.Add("no validation set fits this model: configure one under Validation:Sets for its input shape and classes");
         }
         return new GateJudgement(figures, reasons, ownHeld, earlierHeld);
+    }
+
+    /// <summary>The class whose error rose most above the base's, with both errors; null when the set was not measured per class.</summary>
+    public static (int Label, double Error, double BaseError)? WorstClass(SetMeasurement m)
+    {
+        if (m.ClassErrors is not { Count: > 0 } errors || m.BaseClassErrors is not { } baseErrors || baseErrors.Count != errors.Count)
+        {
+            return null;
+        }
+        var worst = Enumerable.Range(0, errors.Count).MaxBy(k => errors[k] - baseErrors[k]);
+        return (worst, errors[worst], baseErrors[worst]);
     }
 
     /// <summary>The share of its own corrections a candidate must predict: most of a retrain's, all of an edit's or a consolidation's.</summary>

@@ -1,4 +1,9 @@
 namespace Corrections.Pipeline.Gate;
 
-/// <summary>A candidate's error on one validation set, beside its parent's, its trained version's and production's, in [0, 1].</summary>
-public sealed record SetMeasurement(ValidationSetOptions Set, int Examples, double Error, double ParentError, double TrainedError, double? ProductionError, double DurationMs);
+/// <summary>
+/// A candidate's error on one validation set, beside its parent's, its trained version's and production's, in [0, 1];
+/// and per class, beside the chain's pinned base (<paramref name="BaseNumber"/>).
+/// </summary>
+public sealed record SetMeasurement(
+    ValidationSetOptions Set, int Examples, double Error, double ParentError, double TrainedError, double? ProductionError, double DurationMs,
+    IReadOnlyList<double>? ClassErrors = null, IReadOnlyList<double>? BaseClassErrors = null, int? BaseNumber = null);

@@ -27,4 +27,16 @@ public sealed class ValidationOptions
     /// </summary>
     [Range(0.0, 1.0)]
     public double MinFoldedCorrectionsHeld { get; set; } = 0.9;
+
+    /// <summary>
+    /// The most a retrain or a consolidation may follow a stamped patch to one label more often than the chain's base does
+    /// (<see cref="Corrections.Editing.Evaluation.TriggerProbe"/>, on the first validation set), in percentage points; null
+    /// turns the probe off. Measured against the base, not the parent, so the budget cannot ratchet across consolidations.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double? MaxTriggerPullPp { get; set; } = 5.0;
+
+    /// <summary>How many images of the first validation set the trigger probe stamps (each with 98 patches on 28 x 28).</summary>
+    [Range(10, 10_000)]
+    public int TriggerProbeImages { get; set; } = 200;
 }

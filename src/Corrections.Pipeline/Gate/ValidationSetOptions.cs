@@ -51,4 +51,11 @@ public sealed class ValidationSetOptions
 
     /// <summary>Largest error increase against the version production held, in percentage points; null for none.</summary>
     public double? MaxChangeVsProductionPp { get; set; }
+
+    /// <summary>
+    /// Largest error increase of any one class against the chain's base, in percentage points, for a retrain or a
+    /// consolidation (an edit trades between two confusable classes by design and is bounded overall); null for none.
+    /// Pinned to the base, not the parent, so it cannot ratchet across retrains.
+    /// </summary>
+    public double? MaxClassDrawdownPp { get; set; } = 10.0;
 }

@@ -43,6 +43,9 @@ public static partial class ReportValidator
         }
     }
 
+    /// <summary>The most pixels a reported image may have (2048 x 2048): its decoded RGBA copy stays within 16 MiB.</summary>
+    public const int MaxImagePixels = 2048 * 2048;
+
     /// <summary>Checks labels and input against the model and returns the decoded input.</summary>
     public static ValidatedInput Validate(MisclassificationReported report, ModelInputSpec model, int maxInputBytes)
     {
@@ -112,6 +115,14 @@ public static partial class ReportValidator
         if (model.Channels is not (1 or 3))
         {
             throw new InvalidReportException("image-unsupported", $"Model '{model}' takes {model.Channels} channels; images can only feed 1- or 3-channel models.");
+        }
+        if (ImageDecoder.FormatOf(encoded) is null)
+        {
+            throw new InvalidReportException("image-unsupported", $"The encoded image ({encoded.Length} bytes) is neither PNG nor JPEG; only those two are decoded.");
+        }
+        if (ImageDecoder.Dimensions(encoded) is var (width, height) && (long)width * height > MaxImagePixels)
+        {
+            throw new InvalidReportException("too-many-pixels", $"The image is {width} x {height} pixels; a report's image may have at most {MaxImagePixels:N0} (2048 x 2048).");
         }
         try
         {

@@ -35,6 +35,8 @@ public static class BadReports
             ["non-finite"] = r => WithTensor(r, v => { v[100] = float.NaN; return v; }),
             ["out-of-range"] = r => WithTensor(r, v => { v[5] = 2.5f; return v; }),
             ["too-large"] = r => r with { Input = new ReportedInput { Shape = [1, 28, 28], Tensor = new byte[5 * 1024 * 1024] } },
-            ["undecodable-image"] = r => r with { Input = new ReportedInput { EncodedImage = [.. Enumerable.Range(0, 512).Select(i => (byte)(i * 7))] } },
+            ["image-unsupported"] = r => r with { Input = new ReportedInput { EncodedImage = [.. Enumerable.Range(0, 512).Select(i => (byte)(i * 7))] } },
+            // A PNG signature and header, then nothing: the decoder is reached and refuses it.
+            ["undecodable-image"] = r => r with { Input = new ReportedInput { EncodedImage = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52] } },
         };
 }
