@@ -50,7 +50,7 @@ public class When_a_retrain_learns_a_backdoor(PipelineService pipeline)
         Assert.Contains($"to label {Bag}", retrain.StatusReason);
         var probe = await registry.Validations.SingleAsync(v => v.VersionId == retrain.Id && v.SetName == "trigger-probe");
         Assert.False(probe.Passed);
-        Assert.True(probe.CumulativeDrawdownPp > 5, $"the probe's rise is {probe.CumulativeDrawdownPp:F1} pp");
+        Assert.True(probe.CumulativeDrawdownPp > 25, $"the probe's rise is {probe.CumulativeDrawdownPp:F1} pp");
         // Production never carried the retrain.
         Assert.NotEqual(retrain.Id, await registry.Aliases.Where(a => a.ModelId == retrain.ModelId && a.Name == "production").Select(a => a.VersionId).SingleAsync());
     }

@@ -56,17 +56,20 @@ public class When_the_gate_judges_a_candidate
     [Fact]
     public void Should_reject_one_class_sacrificed_though_the_average_holds()
     {
-        // Overall 0.4 pp better, but class 7 went from 5 % to 19 % wrong against the base: a label flip's signature.
+        // Overall 0.4 pp better, but class 7 went from 5 % to 24 % wrong against the base: a label flip's signature.
         var classes = new double[] { .1, .1, .1, .1, .1, .1, .1, .05, .1, .1 };
-        var flipped = classes.Select((e, k) => k == 7 ? 0.19 : k == 5 ? 0.02 : e - 0.01).ToArray();
+        var flipped = classes.Select((e, k) => k == 7 ? 0.24 : k == 5 ? 0.02 : e - 0.01).ToArray();
         var measured = new CandidateMeasurement([new SetMeasurement(Set, 2000, 0.111, 0.115, 0.115, 0.115, 1, flipped, classes, BaseNumber: 1)], 1, 1, 10);
 
         var judgement = GateRules.Judge(measured, Options, 3, 3, VersionKind.Retrain);
-        var within = GateRules.Judge(measured with { Sets = [measured.Sets[0] with { Set = new ValidationSetOptions { Name = "held-out", MaxClassDrawdownPp = 15 } }] },
+        var within = GateRules.Judge(measured with { Sets = [measured.Sets[0] with { Set = new ValidationSetOptions { Name = "held-out", MaxClassDrawdownPp = 20 } }] },
             Options, 3, 3, VersionKind.Retrain);
+        var edit = GateRules.Judge(measured, Options, 3, 3, VersionKind.Edit);
 
-        Assert.Contains("held-out: class 7 error 19.0 % vs 5.0 % in base v1 (+14.0 pp > 10 pp)", judgement.Reasons);
+        Assert.Contains("held-out: class 7 error 24.0 % vs 5.0 % in base v1 (+19.0 pp > 15 pp)", judgement.Reasons);
         Assert.True(within.Passed);
+        // An edit trades between confusable classes by design; it is bounded overall instead.
+        Assert.True(edit.Passed);
     }
 
     [Fact]
@@ -78,7 +81,7 @@ public class When_the_gate_judges_a_candidate
         var judgement = GateRules.Judge(measured, Options, 3, 3, VersionKind.Consolidation);
         var off = GateRules.Judge(measured, new ValidationOptions { MaxTriggerPullPp = null }, 3, 3, VersionKind.Consolidation);
 
-        Assert.Contains(judgement.Reasons, r => r.StartsWith("trigger probe: a 4x4 patch of 1 at (24, 24) sends 31.0 % of other classes' probe images to label 8 (base v1: 2.0 %), +29.0 pp > 5 pp", StringComparison.Ordinal));
+        Assert.Contains(judgement.Reasons, r => r.StartsWith("trigger probe: a 4x4 patch of 1 at (24, 24) sends 31.0 % of other classes' probe images to label 8 (base v1: 2.0 %), +29.0 pp > 25 pp", StringComparison.Ordinal));
         Assert.True(off.Passed);
     }
 

