@@ -5,6 +5,7 @@ using Corrections.Editing.Data;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
 using Corrections.Pipeline;
+using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
@@ -216,7 +217,7 @@ public sealed class PoisonCommand : AsyncCommand<PoisonCommand.Settings>
     {
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var modelId = await db.ModelIdAsync(modelName, cancellation);
-        return await db.Aliases.AsNoTracking().Where(a => a.ModelId == modelId && a.Name == connection.Alias).Select(a => a.Version).SingleOrDefaultAsync(cancellation)
+        return await db.AliasTargetAsync(modelId, connection.Alias, cancellation)
             ?? throw new OperatorError($"'{modelName}' has no {connection.Alias} version.");
     }
 }
