@@ -12,6 +12,7 @@ cleanup() {
 trap cleanup EXIT
 eval "$(scripts/services env)"
 [[ -f "$base" ]] || scripts/corrections train --epochs 3 -o "$base"
+scripts/corrections migrate >&2   # as the migrator; the CLI and the worker run without DDL
 # Reports come from a registered, trusted producer (anonymous ones are refused); the CLI's broker login may publish as it.
 scripts/corrections producers add bench-monitor --trust trusted --if-missing >/dev/null
 export CORRECTIONS_PRODUCER=bench-monitor

@@ -39,7 +39,7 @@ for attack in patch flip; do
   done
 done
 # What the gate recorded for each retrain: the trigger probe's strongest pull and the class that lost most vs the base.
-eval "$(sed -n 's/.*CONNECTIONSTRING="Host=\([^;]*\);Port=\([^;]*\);Database=\([^;]*\);Username=\([^;]*\);Password=\([^"]*\)"/PGHOST=\1 PGPORT=\2 PGDATABASE=\3 PGUSER=\4 PGPASSWORD=\5/p' <(scripts/services env))"
+eval "$(sed -n 's/^export CORRECTIONS_POSTGRES__CONNECTIONSTRING="Host=\([^;]*\);Port=\([^;]*\);Database=\([^;]*\);Username=\([^;]*\);Password=\([^"]*\)"/PGHOST=\1 PGPORT=\2 PGDATABASE=\3 PGUSER=\4 PGPASSWORD=\5/p' <(scripts/services env))"
 export PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD
 psql -At -F $'\t' -c "SELECT m.name, x.set_name, x.error_rate, x.base_error_rate, x.cumulative_drawdown_pp, x.passed
   FROM corrections.validations x JOIN corrections.model_versions v ON v.id = x.version_id JOIN corrections.models m ON m.id = v.model_id

@@ -26,6 +26,7 @@ public static class CorrectionsApp
             config.AddCommand<BenchmarkCommand>("benchmark").WithDescription("Train plain and editable models, run every protocol and baseline, write bench/results");
             config.AddCommand<ShiftCommand>("shift").WithDescription("Write a shifted copy of Fashion-MNIST (IDX, and an image folder) for the lifelong benchmark and the gate");
             config.AddCommand<LifelongCommand>("lifelong").WithDescription("Correct a stream of reported mistakes on a shift with each method; curves against an oracle");
+            config.AddCommand<MigrateCommand>("migrate").WithDescription("Bring the registry's schema up to date, as the migrator login (services run without DDL)");
             config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version and promote it");
             config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
             config.AddCommand<VersionsCommand>("versions").WithDescription("List a model's versions with gate status and figures");

@@ -80,6 +80,10 @@ public static class PipelineServiceCollectionExtensions
     }
 
     /// <summary>Preloads models and validation caches at start; register it before the bus so consumers start warm.</summary>
+    /// <summary>Stops the start when the registry's schema is missing or behind (see <see cref="Migration.RegistrySchemaCheck"/>).</summary>
+    public static IServiceCollection AddRegistrySchemaCheck(this IServiceCollection services) =>
+        services.AddHostedService<Migration.RegistrySchemaCheck>();
+
     public static IServiceCollection AddPipelineWarmup(this IServiceCollection services)
     {
         services.AddHostedService<PipelineWarmup>();

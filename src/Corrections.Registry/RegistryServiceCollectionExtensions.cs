@@ -19,16 +19,6 @@ public static class RegistryServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Migrates the registry schema when the host starts (<c>Postgres:MigrateOnStart</c>, default on).</summary>
-    public static IServiceCollection AddRegistryMigrationOnStart(this IServiceCollection services, IConfiguration configuration)
-    {
-        if (configuration.GetSection(PostgresOptions.Section).GetValue("MigrateOnStart", true))
-        {
-            services.AddHostedService<RegistryMigrator>();
-        }
-        return services;
-    }
-
     public static DbContextOptionsBuilder UseCorrectionsPostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql
                 .MigrationsAssembly(PostgresOptions.MigrationsAssembly)

@@ -1,3 +1,4 @@
+using Corrections.Pipeline.Migration;
 using Corrections.Worker;
 
 // Before anything touches libtorch: malloc tuning and its log level (see NativeRuntime).
@@ -7,8 +8,23 @@ Corrections.Editing.NativeRuntime.Prepare();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 // CORRECTIONS_POSTGRES__CONNECTIONSTRING -> Postgres:ConnectionString, as printed by `scripts/services env`.
 builder.Configuration.AddEnvironmentVariables("CORRECTIONS_");
-builder.AddCorrectionsWorker();
 
+// `corrections-worker migrate`: the separate step that brings the schema up to date, as the migrator login.
+if (args is ["migrate", ..])
+{
+    return await WorkerMigration.RunAsync(builder.Configuration);
+}
+
+builder.AddCorrectionsWorker();
 var app = builder.Build();
 app.MapCorrectionsWorker();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (RegistrySchemaException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}

@@ -21,7 +21,7 @@ namespace Corrections.Worker;
 public static class WorkerComposition
 {
     /// <summary>
-    /// Every service of a worker. Order matters for start-up: migrate, then warm the caches (a validation set that cannot
+    /// Every service of a worker. Order matters for start-up: check the schema is current (the worker never migrates), then warm the caches (a validation set that cannot
     /// be loaded stops the start), then start the bus, so consumers begin warm. <paramref name="consumers"/> adds
     /// consumers beside the pipeline's (a test's event recorder).
     /// </summary>
@@ -31,7 +31,7 @@ public static class WorkerComposition
         builder.Services.AddSingleton(new BrokerPrincipal(BrokerUser.Of));
         builder.Services
             .AddCorrectionsRegistry(builder.Configuration)
-            .AddRegistryMigrationOnStart(builder.Configuration)
+            .AddRegistrySchemaCheck()
             .AddCorrectionsPipeline(builder.Configuration)
             .AddPipelineWarmup()
             .AddChainSweep()

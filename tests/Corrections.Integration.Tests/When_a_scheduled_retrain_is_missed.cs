@@ -148,7 +148,7 @@ public class When_a_scheduled_retrain_is_missed(ITestOutputHelper output) : IAsy
         // The job runs for real; the model is not registered, so each run ends at once with a warning.
         builder.Services
             .AddCorrectionsRegistry(builder.Configuration)
-            .AddRegistryMigrationOnStart(builder.Configuration)
+            .AddRegistrySchemaCheck()
             .AddCorrectionsPipeline(builder.Configuration)
             .AddCorrectionsMessaging(builder.Configuration)
             .AddRetrainingScheduler(builder.Configuration, _database.ConnectionString)

@@ -46,7 +46,9 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
         var settings = new Dictionary<string, string?>(_rabbit.Settings)
         {
             ["RabbitMq:VirtualHost"] = "faults",
-            ["Postgres:ConnectionString"] = _database.ConnectionString,
+            // This process is the operator's side (registers the producer and the model); the worker processes run as
+            // the worker's login (WorkerEnvironment).
+            ["Postgres:ConnectionString"] = _database.OperatorConnectionString,
             ["Pipeline:ModelStoreRoot"] = _store.Path,
         };
         // The stream is published as a trusted producer would: its own broker login, its user_id on every report.
@@ -64,7 +66,6 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
             .AddCorrectionsMessaging(configuration, publishAs: _rabbit.ProducerName)
             .BuildServiceProvider();
         await using var scope = _services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Database.MigrateAsync();
         await scope.ServiceProvider.GetRequiredService<ProducerDirectory>()
             .AddAsync(_rabbit.ProducerName, ProducerTrust.Trusted, null, null, "fault-suite", CancellationToken.None);
         await BrokerQueues.PurgeAsync(settings, "misclassification-reported", "report-accepted", "candidate-created");

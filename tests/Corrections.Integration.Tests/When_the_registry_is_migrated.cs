@@ -2,6 +2,8 @@ using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
+using Corrections.Pipeline.Migration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Corrections.Integration.Tests;
@@ -16,11 +18,12 @@ public class When_the_registry_is_migrated(PostgresService postgres)
     [Fact]
     public async Task Should_apply_every_migration_from_the_migrations_project()
     {
-        await using var database = await postgres.CreateDatabaseAsync();
+        await using var database = await postgres.CreateDatabaseAsync(migrated: false);
         await using var registry = Open(database);
 
-        await registry.Database.MigrateAsync();
+        var outcome = await RegistryMigration.ApplyAsync(database.MigratorConnectionString, NullLoggerFactory.Instance, CancellationToken.None);
 
+        Assert.Equal(registry.Database.GetMigrations(), outcome.Applied);
         var applied = (await registry.Database.GetAppliedMigrationsAsync()).ToList();
         Assert.Equal(registry.Database.GetMigrations(), applied);
         Assert.Contains(applied, m => m.EndsWith("_InitialRegistry", StringComparison.Ordinal));
@@ -34,7 +37,6 @@ public class When_the_registry_is_migrated(PostgresService postgres)
         await using var database = await postgres.CreateDatabaseAsync();
         await using (var registry = Open(database))
         {
-            await registry.Database.MigrateAsync();
             var model = new RegisteredModel { Name = "fashion-mnist-cnn", Architecture = "small-cnn", InputShape = [1, 28, 28], ClassCount = 10 };
             var v1 = new ModelVersion { Model = model, Number = 1, Kind = VersionKind.Base, Sha256 = new string('a', 64), StorageLocation = "m/1", CreatedBy = "test" };
             var v2 = new ModelVersion { Model = model, Number = 2, Parent = v1, Kind = VersionKind.Edit, Sha256 = new string('b', 64), StorageLocation = "m/2", CreatedBy = "test" };
@@ -59,7 +61,6 @@ public class When_the_registry_is_migrated(PostgresService postgres)
         // Two writers that both built on head N and both try to write N + 1: the database lets only one win.
         await using var database = await postgres.CreateDatabaseAsync();
         await using var registry = Open(database);
-        await registry.Database.MigrateAsync();
         var model = new RegisteredModel { Name = "m", Architecture = "small-cnn", InputShape = [1, 28, 28], ClassCount = 10 };
         registry.AddRange(model, new ModelVersion { Model = model, Number = 1, Kind = VersionKind.Base, Sha256 = new string('a', 64), StorageLocation = "m/1", CreatedBy = "worker-a" });
         await registry.SaveChangesAsync();
@@ -74,12 +75,8 @@ public class When_the_registry_is_migrated(PostgresService postgres)
     public async Task Should_let_the_audit_role_read_the_audit_views_and_nothing_else()
     {
         await using var database = await postgres.CreateDatabaseAsync();
-        await using (var registry = Open(database))
-        {
-            await registry.Database.MigrateAsync();
-        }
         var login = $"auditor_{Guid.NewGuid():N}";
-        var owner = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var owner = new NpgsqlConnectionStringBuilder(database.MigratorConnectionString);
         await using var admin = new NpgsqlConnection(owner.ConnectionString);
         await admin.OpenAsync();
         await Execute(admin, $"CREATE ROLE {login} LOGIN PASSWORD 'audit' IN ROLE corrections_audit");

@@ -23,7 +23,10 @@ public static class UserErrors
         OptionsValidationException => true,
         // The server refusing the login or lacking the database is configuration; its other errors (SQL) are bugs.
         PostgresException postgres => postgres.SqlState.StartsWith("28", StringComparison.Ordinal)
-            || postgres.SqlState == PostgresErrorCodes.InvalidCatalogName,
+            || postgres.SqlState == PostgresErrorCodes.InvalidCatalogName
+            // The database refusing this login an action (least privilege: no DDL, append-only records, operator-only
+            // approvals) is the answer, not a bug.
+            || postgres.SqlState == PostgresErrorCodes.InsufficientPrivilege,
         // Npgsql's own errors, not the server's: refused, timed out, unknown host.
         NpgsqlException => true,
         MassTransit.ConnectionException => true,
@@ -35,6 +38,7 @@ public static class UserErrors
     {
         AggregateException aggregate when aggregate.Flatten().InnerExceptions is [var only] => Unwrap(only),
         TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
+        Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException postgres } => postgres,
         _ => exception,
     };
 

@@ -23,9 +23,6 @@ public abstract partial class MoveAliasCommand(bool rollback) : AsyncCommand<Mov
         [CommandOption("--reason <TEXT>")]
         [Description("Why, for the audit log (required)")]
         public string Reason { get; init; } = "";
-
-        [CommandOption("--actor")]
-        public string? Actor { get; init; }
     }
 
     public sealed record Result(string Model, int FromVersion, int ToVersion, bool Rollback, string Reason, string Actor);
@@ -36,7 +33,7 @@ public abstract partial class MoveAliasCommand(bool rollback) : AsyncCommand<Mov
         await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation);
         await using var scope = connection.Scope();
         var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
-        var actor = Actors.Resolve(settings.Actor);
+        var actor = connection.Operator;
         try
         {
             if (rollback)

@@ -26,10 +26,6 @@ public sealed class RegisterCommand : AsyncCommand<RegisterCommand.Settings>
         [CommandOption("--reason")]
         [DefaultValue("registered by operator")]
         public string Reason { get; init; } = "registered by operator";
-
-        [CommandOption("--actor")]
-        [Description("Who registers it (default: $USER)")]
-        public string? Actor { get; init; }
     }
 
     public sealed record Result(string Model, int Version, string Kind, string Sha256, long Bytes, string Location);
@@ -50,7 +46,7 @@ public sealed class RegisterCommand : AsyncCommand<RegisterCommand.Settings>
         using var model = EditableModel.Load(settings.File);
         await using var scope = connection.Scope();
         var version = await scope.ServiceProvider.GetRequiredService<ModelRegistrar>()
-            .RegisterAsync(settings.Model, model, kind, Actors.Resolve(settings.Actor), settings.Reason, cancellation);
+            .RegisterAsync(settings.Model, model, kind, connection.Operator, settings.Reason, cancellation);
         var result = new Result(settings.Model, version.Number, settings.Kind, version.Sha256, version.Bytes, version.StorageLocation);
         if (settings.Json)
         {

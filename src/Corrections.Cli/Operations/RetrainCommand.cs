@@ -29,8 +29,6 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
-        [CommandOption("--actor")]
-        public string? Actor { get; init; }
 
         [CommandOption("--here")]
         [Description("Retrain in this process instead of on a worker node's scheduler (shows training progress)")]
@@ -123,7 +121,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         RetrainOutcome? done = null;
         // The progress view drives a synchronous callback; the run's database work is awaited inside it.
         TrainingProgressView.Run("retrain", settings.Json, progress =>
-            done = run.RunAsync(settings.Model, Actors.Resolve(settings.Actor), progress, cancellation).GetAwaiter().GetResult());
+            done = run.RunAsync(settings.Model, connection.Operator, progress, cancellation).GetAwaiter().GetResult());
         if (done!.Version is null)
         {
             throw new OperatorError(done.Note ?? "Nothing was retrained.");
@@ -159,7 +157,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         }
         else
         {
-            var id = await scope.ServiceProvider.GetRequiredService<RetrainingTrigger>().TriggerAsync(settings.Model, Actors.Resolve(settings.Actor), cancellation);
+            var id = await scope.ServiceProvider.GetRequiredService<RetrainingTrigger>().TriggerAsync(settings.Model, connection.Operator, cancellation);
             (mark, waitedFor) = ($"(trigger {id})", $"trigger {id}");
             if (!settings.Json)
             {

@@ -1,9 +1,9 @@
 using Corrections.Messaging;
 using Corrections.Pipeline;
+using Corrections.Pipeline.Migration;
 using Corrections.Pipeline.Scheduling;
 using Corrections.Registry;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,12 +19,19 @@ public sealed class ServiceConnection : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly IBusControl? _bus;
 
-    private ServiceConnection(ServiceProvider provider, IBusControl? bus, string? producer)
+    private ServiceConnection(ServiceProvider provider, IBusControl? bus, string? producer, string login)
     {
         _provider = provider;
         _bus = bus;
         Producer = producer;
+        Operator = login;
     }
+
+    /// <summary>
+    /// Who this command acts as: the database login it proved with its password. The registry records the session's
+    /// user itself (triggers), so this is only what the command prints.
+    /// </summary>
+    public string Operator { get; }
 
     /// <summary>Whom reports published on this connection's bus name as their producer (the broker's <c>user_id</c>).</summary>
     public string? Producer { get; }
@@ -74,10 +81,15 @@ public sealed class ServiceConnection : IAsyncDisposable
             services.AddRetrainingTrigger(configuration["Postgres:ConnectionString"]!);
         }
         var provider = services.BuildServiceProvider();
-        await using (var scope = provider.CreateAsyncScope())
+        try
         {
-            // The CLI may run before any worker has: bring the schema up to date (idempotent).
-            await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Database.MigrateAsync(cancellation);
+            // The CLI never migrates (it runs as a login without DDL): `corrections migrate` is the step that does.
+            await RegistrySchemaCheck.EnsureCurrentAsync(provider, cancellation);
+        }
+        catch (RegistrySchemaException e)
+        {
+            await provider.DisposeAsync();
+            throw new OperatorError(e.Message);
         }
         IBusControl? bus = null;
         if (withBus)
@@ -85,7 +97,8 @@ public sealed class ServiceConnection : IAsyncDisposable
             bus = provider.GetRequiredService<IBusControl>();
             await bus.StartAsync(cancellation);
         }
-        return new ServiceConnection(provider, bus, publishAs);
+        var login = new Npgsql.NpgsqlConnectionStringBuilder(configuration["Postgres:ConnectionString"]).Username ?? "";
+        return new ServiceConnection(provider, bus, publishAs, login);
     }
 
     public AsyncServiceScope Scope() => _provider.CreateAsyncScope();

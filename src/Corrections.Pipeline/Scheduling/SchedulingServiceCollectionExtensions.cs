@@ -9,9 +9,12 @@ namespace Corrections.Pipeline.Scheduling;
 
 public static class SchedulingServiceCollectionExtensions
 {
+    /// <summary>Quartz's tables live beside the registry's, in schema <c>corrections</c>.</summary>
+    public const string TablePrefix = "corrections.qrtz_";
+
     /// <summary>
-    /// Quartz on the Postgres job store, clustered, with its tables provisioned at start if missing (in the registry
-    /// database, prefix <c>qrtz_</c>), and one retraining job and cron trigger per <c>Retraining:Schedules</c> entry. A
+    /// Quartz on the Postgres job store, clustered, with its tables made by <c>corrections migrate</c> (in the registry
+    /// database, <see cref="TablePrefix"/>), and one retraining job and cron trigger per <c>Retraining:Schedules</c> entry. A
     /// fire missed while every node was down (by more than <c>Retraining:MisfireThresholdSeconds</c>) is not made up
     /// (misfire policy: do nothing); the next one runs as planned.
     /// Cron triggers of schedules the configuration no longer lists are removed at start (<see cref="RetrainingScheduleCleanup"/>).
@@ -65,7 +68,14 @@ public static class SchedulingServiceCollectionExtensions
         return services.AddSingleton<RetrainingTrigger>().AddScoped<RetrainingSchedules>();
     }
 
-    private static void UseRetrainingStore(IQuartzBuilder quartz, string connectionString, TimeSpan? misfireThreshold)
+    /// <summary>
+    /// The store as <c>corrections migrate</c> opens it: allowed to create its tables (the migrator's DDL rights), with a
+    /// scheduler that is never started.
+    /// </summary>
+    internal static IServiceCollection AddRetrainingStoreProvisioning(this IServiceCollection services, string migratorConnectionString) =>
+        services.AddQuartz(quartz => UseRetrainingStore(quartz, migratorConnectionString, misfireThreshold: null, provision: true));
+
+    private static void UseRetrainingStore(IQuartzBuilder quartz, string connectionString, TimeSpan? misfireThreshold, bool provision = false)
     {
         quartz.ConfigureScheduler(scheduler =>
         {
@@ -77,13 +87,18 @@ public static class SchedulingServiceCollectionExtensions
             store.UsePostgres(connectionString);
             store.ConfigureStore(options =>
             {
-                options.TablePrefix = "qrtz_";
+                // Schema-qualified: a login's search_path ("$user", public) finds the schema only for the owner.
+                options.TablePrefix = TablePrefix;
                 if (misfireThreshold is { } threshold)
                 {
                     options.MisfireThreshold = threshold;
                 }
             });
-            store.ProvisionSchema();
+            // Only the migrator creates tables; everyone else checks they are there (Quartz's default).
+            if (provision)
+            {
+                store.ProvisionSchema();
+            }
             store.UseClustering(_ => { });
         });
     }

@@ -14,6 +14,7 @@ using Corrections.Messaging;
 using Corrections.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Corrections.Pipeline;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using MassTransit;
@@ -65,10 +66,18 @@ public sealed class PipelineService : IAsyncLifetime
     private readonly PostgresService _postgres = new();
     private readonly List<IHost> _hosts = [];
     private IHost? _producer;
+    private ServiceProvider? _operator;
     private TestDatabase? _database;
 
     public TemporaryDirectory Store { get; } = new();
+    /// <summary>The worker's login on the test database (the writer: no DDL, append-only records, no producers).</summary>
     public string ConnectionString => _database!.ConnectionString;
+
+    /// <summary>An operator's login on the test database, as the CLI connects.</summary>
+    public string OperatorConnectionString => _database!.OperatorConnectionString;
+
+    /// <summary>The registry and pipeline services as the CLI has them: the operator's login, no bus.</summary>
+    public IServiceProvider Operator => _operator!;
 
     /// <summary>
     /// A trusted producer's bus, as a monitoring system has it: its own broker login (publish reports, nothing else),
@@ -147,6 +156,17 @@ public sealed class PipelineService : IAsyncLifetime
             await host.StartAsync();
             _hosts.Add(host);
         }
+        var operatorSettings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Postgres:ConnectionString"] = OperatorConnectionString,
+            ["Pipeline:ModelStoreRoot"] = Store.Path,
+        }).Build();
+        _operator = new ServiceCollection()
+            .AddSingleton<IConfiguration>(operatorSettings)
+            .AddLogging()
+            .AddCorrectionsRegistry(operatorSettings)
+            .AddCorrectionsPipeline(operatorSettings)
+            .BuildServiceProvider();
         ProducerKey = await AddProducerAsync(ProducerName, ProducerTrust.Trusted);
         var producer = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Store.Path, EnvironmentName = "Test" });
         producer.Configuration.AddInMemoryCollection(_rabbit.ProducerSettings);
@@ -155,10 +175,10 @@ public sealed class PipelineService : IAsyncLifetime
         await _producer.StartAsync();
     }
 
-    /// <summary>Registers a producer in the test database and returns its API key.</summary>
+    /// <summary>Registers a producer in the test database, as an operator, and returns its API key.</summary>
     public async Task<string> AddProducerAsync(string name, ProducerTrust trust, int? reportsPerHour = null, int? reportsPerLabelPerHour = null)
     {
-        await using var scope = Services.CreateAsyncScope();
+        await using var scope = Operator.CreateAsyncScope();
         var (_, key) = await scope.ServiceProvider.GetRequiredService<ProducerDirectory>()
             .AddAsync(name, trust, reportsPerHour, reportsPerLabelPerHour, "test", CancellationToken.None);
         return key;
@@ -169,10 +189,10 @@ public sealed class PipelineService : IAsyncLifetime
         new((DbContextOptions<RegistryDbContext>)RegistryServiceCollectionExtensions
             .UseCorrectionsPostgres(new DbContextOptionsBuilder<RegistryDbContext>(), ConnectionString).Options);
 
-    /// <summary>Registers (a copy of) the base model under <paramref name="name"/> and points production at it.</summary>
+    /// <summary>Registers (a copy of) the base model under <paramref name="name"/>, as an operator, and points production at it.</summary>
     public async Task<ModelVersion> RegisterAsync(string name)
     {
-        await using var scope = Services.CreateAsyncScope();
+        await using var scope = Operator.CreateAsyncScope();
         var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
         return await registrar.RegisterAsync(name, BaseModel, VersionKind.Base, "test", "initial registration", CancellationToken.None);
     }
@@ -364,6 +384,10 @@ public sealed class PipelineService : IAsyncLifetime
         {
             await host.StopAsync();
             host.Dispose();
+        }
+        if (_operator is not null)
+        {
+            await _operator.DisposeAsync();
         }
         BaseModel?.Dispose();
         Test?.Dispose();

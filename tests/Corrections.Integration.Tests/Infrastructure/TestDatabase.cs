@@ -2,10 +2,17 @@ using Npgsql;
 
 namespace Corrections.Integration.Tests.Infrastructure;
 
-public sealed class TestDatabase(string name, string connectionString, string serverConnectionString) : IAsyncDisposable
+/// <summary>
+/// A database of one test, with the three logins a deployment has: <see cref="ConnectionString"/> is the worker's (the
+/// writer, no DDL), <see cref="OperatorConnectionString"/> an operator's (the CLI), <see cref="MigratorConnectionString"/>
+/// the owner's (migrations only).
+/// </summary>
+public sealed class TestDatabase(string name, string ownerConnectionString, string serverConnectionString) : IAsyncDisposable
 {
     public string Name { get; } = name;
-    public string ConnectionString { get; } = connectionString;
+    public string ConnectionString { get; } = DatabaseLogins.As(ownerConnectionString, DatabaseLogins.Worker);
+    public string OperatorConnectionString { get; } = DatabaseLogins.As(ownerConnectionString, DatabaseLogins.Operator);
+    public string MigratorConnectionString { get; } = ownerConnectionString;
 
     public async ValueTask DisposeAsync()
     {

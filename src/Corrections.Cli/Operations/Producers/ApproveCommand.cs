@@ -18,7 +18,7 @@ public sealed class ApproveCommand : AsyncCommand<HeldSettings>
     {
         await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
         await using var scope = connection.Scope();
-        var actor = Actors.Resolve(settings.Actor);
+        var actor = connection.Operator;
         var approved = await scope.ServiceProvider.GetRequiredService<HeldReports>().ApproveAsync(settings.Filter, actor, cancellation);
         if (settings.Json)
         {

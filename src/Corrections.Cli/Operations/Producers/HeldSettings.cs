@@ -20,9 +20,6 @@ public class HeldSettings : OperationSettings
     [Description("Every held report for this model")]
     public string? Model { get; init; }
 
-    [CommandOption("--actor")]
-    public string? Actor { get; init; }
-
     public HeldFilter Filter => new(Ids, Producer, Model);
 
     public override ValidationResult Validate() => Filter.IsEmpty

@@ -35,9 +35,6 @@ public sealed class ProducerAddCommand : AsyncCommand<ProducerAddCommand.Setting
         [CommandOption("--if-missing")]
         [Description("Succeed without a new key when an active producer of that name exists (for provisioning scripts)")]
         public bool IfMissing { get; init; }
-
-        [CommandOption("--actor")]
-        public string? Actor { get; init; }
     }
 
     /// <summary>The producer, and its key unless it existed already (<c>--if-missing</c>).</summary>
@@ -63,7 +60,7 @@ public sealed class ProducerAddCommand : AsyncCommand<ProducerAddCommand.Setting
         }
         try
         {
-            var (producer, key) = await directory.AddAsync(settings.Name, trust, settings.ReportsPerHour, settings.PerLabelPerHour, Actors.Resolve(settings.Actor), cancellation);
+            var (producer, key) = await directory.AddAsync(settings.Name, trust, settings.ReportsPerHour, settings.PerLabelPerHour, connection.Operator, cancellation);
             var result = new Result(ProducerRow.Of(producer), key);
             if (settings.Json)
             {

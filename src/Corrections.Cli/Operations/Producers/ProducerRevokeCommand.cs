@@ -19,9 +19,6 @@ public sealed class ProducerRevokeCommand : AsyncCommand<ProducerRevokeCommand.S
         [Description("Why, for the audit log (required)")]
         public string Reason { get; init; } = "";
 
-        [CommandOption("--actor")]
-        public string? Actor { get; init; }
-
         public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Reason)
             ? ValidationResult.Error("--reason is required")
             : base.Validate();
@@ -36,7 +33,7 @@ public sealed class ProducerRevokeCommand : AsyncCommand<ProducerRevokeCommand.S
         try
         {
             var (producer, refused) = await scope.ServiceProvider.GetRequiredService<ProducerDirectory>()
-                .RevokeAsync(settings.Name, settings.Reason, Actors.Resolve(settings.Actor), cancellation);
+                .RevokeAsync(settings.Name, settings.Reason, connection.Operator, cancellation);
             if (settings.Json)
             {
                 Output.WriteJson(new Result(ProducerRow.Of(producer), refused));

@@ -27,7 +27,7 @@ public sealed class RefuseCommand : AsyncCommand<RefuseCommand.Settings>
     {
         await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
         await using var scope = connection.Scope();
-        var actor = Actors.Resolve(settings.Actor);
+        var actor = connection.Operator;
         var refused = await scope.ServiceProvider.GetRequiredService<HeldReports>().RefuseAsync(settings.Filter, settings.Reason, actor, cancellation);
         if (settings.Json)
         {
