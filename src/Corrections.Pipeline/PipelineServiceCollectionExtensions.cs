@@ -54,6 +54,7 @@ public static class PipelineServiceCollectionExtensions
         // The transport's adapter replaces this: without one, nobody is vouched for.
         services.TryAddSingleton(new BrokerPrincipal(static _ => null));
         services.AddScoped<ProducerDirectory>();
+        services.AddScoped<ProducerRevocation>();
         services.AddScoped<ProducerAdmission>();
         services.AddScoped<HeldReports>();
         services.AddScoped<ReportIntake>();

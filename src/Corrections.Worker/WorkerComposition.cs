@@ -51,11 +51,16 @@ public static class WorkerComposition
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(PipelineMetrics.MeterName, "MassTransit")
             .AddPrometheusExporter());
-        // A report is at most MaxInputBytes of payload, base64 in JSON (4/3), plus the envelope.
-        var maxInput = builder.Configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxInput / 3 * 4 + 64 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes(builder.Configuration));
         return builder;
     }
+
+    /// <summary>
+    /// The largest HTTP body Kestrel reads (a larger one is answered 413 before it is parsed): a report is at most
+    /// <c>Pipeline:MaxInputBytes</c> of payload, base64 in JSON (4/3), plus the envelope.
+    /// </summary>
+    public static long MaxRequestBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024) / 3 * 4 + 64 * 1024;
 
     /// <summary>The worker's HTTP surface: reports in, health (JSON, every check with its description), metrics.</summary>
     public static WebApplication MapCorrectionsWorker(this WebApplication app)

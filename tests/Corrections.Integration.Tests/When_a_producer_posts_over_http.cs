@@ -56,7 +56,7 @@ public class When_a_producer_posts_over_http(PipelineService pipeline)
         const string model = "flow-http-refused";
         await pipeline.RegisterAsync(model);
         var revokedKey = await pipeline.AddProducerAsync("http-revoked", ProducerTrust.Trusted);
-        await using (var scope = pipeline.Services.CreateAsyncScope())
+        await using (var scope = pipeline.Operator.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ProducerDirectory>().RevokeAsync("http-revoked", "left the team", "test", CancellationToken.None);
         }
@@ -86,8 +86,31 @@ public class When_a_producer_posts_over_http(PipelineService pipeline)
         Assert.Equal(0, await registry.Reports.CountAsync(r => ids.Contains(r.ReportId)));
     }
 
-    /// <summary>The HTTP adapter as the worker hosts it, on a port of its own, logged in to the broker as the worker.</summary>
-    private async Task<WebApplication> StartAsync()
+    [Fact]
+    public async Task Should_answer_413_to_a_body_over_the_limit_without_parsing_it()
+    {
+        const string model = "flow-http-large";
+        await pipeline.RegisterAsync(model);
+        await using var app = await StartAsync(maxInputBytes: 1024);
+        using var http = Client(app, pipeline.ProducerKey);
+        var limit = Corrections.Worker.WorkerComposition.MaxRequestBodyBytes(app.Configuration);
+        var report = pipeline.Report(model, 76);
+        var oversized = report with { Input = new Contracts.ReportedInput { Shape = [1, 28, 28], Tensor = new byte[limit] } };
+
+        var response = await http.PostAsJsonAsync(ReportEndpoints.Path, oversized);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await Task.Delay(1000);
+        await using var registry = pipeline.Registry();
+        Assert.False(await registry.Reports.AnyAsync(r => r.ReportId == report.ReportId));
+    }
+
+    /// <summary>
+    /// The HTTP adapter as the worker hosts it (its body limit too), on a port of its own, logged in to the broker as
+    /// the worker.
+    /// </summary>
+    private async Task<WebApplication> StartAsync(int? maxInputBytes = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(pipeline.RabbitSettings);
@@ -96,7 +119,12 @@ public class When_a_producer_posts_over_http(PipelineService pipeline)
             ["Postgres:ConnectionString"] = pipeline.ConnectionString,
             ["Pipeline:ModelStoreRoot"] = pipeline.Store.Path,
         });
+        if (maxInputBytes is { } max)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pipeline:MaxInputBytes"] = $"{max}" });
+        }
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Corrections.Worker.WorkerComposition.MaxRequestBodyBytes(builder.Configuration));
         builder.Services.AddProblemDetails();
         builder.Services.AddCorrectionsRegistry(builder.Configuration).AddCorrectionsPipeline(builder.Configuration).AddCorrectionsMessaging(builder.Configuration);
         var app = builder.Build();

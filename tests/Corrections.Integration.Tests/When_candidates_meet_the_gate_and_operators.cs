@@ -1,3 +1,7 @@
+using Corrections.Editing;
+using Corrections.Editing.Data;
+using Corrections.Editing.Editors;
+using Corrections.Editing.Models;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Gate;
@@ -100,13 +104,14 @@ public class When_candidates_meet_the_gate_and_operators(PipelineService pipelin
         await pipeline.Bus.Publish(first);
         await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == first.ReportId && r.Status == ReportStatus.Applied), "the first report is applied");
 
-        await using (var scope = pipeline.Services.CreateAsyncScope())
+        // As the CLI does it: the operator's login, which is what the audit records.
+        await using (var scope = pipeline.Operator.CreateAsyncScope())
         {
             var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
-            var (from, to) = await registrar.MoveAliasAsync(model, 1, "operator@test", "suspected regression on night shots", CancellationToken.None);
+            var (from, to) = await registrar.MoveAliasAsync(model, 1, DatabaseLogins.Operator, "suspected regression on night shots", CancellationToken.None);
             Assert.Equal(1, to.Number);
             Assert.True(from.Number > 1);
-            await Assert.ThrowsAsync<ArgumentException>(() => registrar.MoveAliasAsync(model, from.Number, "operator@test", " ", CancellationToken.None));
+            await Assert.ThrowsAsync<ArgumentException>(() => registrar.MoveAliasAsync(model, from.Number, DatabaseLogins.Operator, " ", CancellationToken.None));
         }
 
         await using (var registry = pipeline.Registry())
@@ -117,7 +122,7 @@ public class When_candidates_meet_the_gate_and_operators(PipelineService pipelin
                 .SingleAsync();
             Assert.True(audit.IsRollback);
             Assert.Equal(1, audit.ToVersion);
-            Assert.Equal("operator@test", audit.Actor);
+            Assert.Equal(DatabaseLogins.Operator, audit.Actor);
             Assert.Equal("suspected regression on night shots", audit.Reason);
         }
 
@@ -128,6 +133,40 @@ public class When_candidates_meet_the_gate_and_operators(PipelineService pipelin
         await using var after = pipeline.Registry();
         var production = (await ProductionAsync(after, model))!;
         Assert.Equal(v1.Id, production.ParentId);
+    }
+
+    [Fact]
+    public async Task Should_put_a_new_base_through_the_gate_unless_an_operator_overrides_it_on_the_record()
+    {
+        const string model = "gate-register";
+        var v1 = await pipeline.RegisterAsync(model);
+        // A network of the same architecture that was never trained: about 90 % error, far past any drawdown limit.
+        using var untrained = EditableModel.Create(pipeline.BaseModel.Architecture, Normalization.FashionMnist,
+            Architectures.DefaultEditableSubset(pipeline.BaseModel.Architecture.Name), new EditorOptions(), seed: 11);
+
+        await using var scope = pipeline.Operator.CreateAsyncScope();
+        var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
+        var gated = await registrar.RegisterAsync(model, untrained, VersionKind.Base, DatabaseLogins.Operator, "a base from elsewhere", CancellationToken.None);
+        Assert.True(gated.AwaitsGate);
+        Assert.Equal(VersionStatus.Pending, gated.Version.Status);
+        await pipeline.WorkerBus.Publish(gated.Announcement(model, DateTimeOffset.UtcNow));
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Id == gated.Version.Id && v.Status != VersionStatus.Pending), "the gate judged v2");
+        var blank = await Assert.ThrowsAsync<ArgumentException>(() => registrar.RegisterAsync(model, untrained, VersionKind.Base, DatabaseLogins.Operator, "again", CancellationToken.None, overrideReason: " "));
+        var forced = await registrar.RegisterAsync(model, untrained, VersionKind.Base, DatabaseLogins.Operator, "a base from elsewhere", CancellationToken.None,
+            overrideReason: "vendor model, validated offline");
+
+        await using var registry = pipeline.Registry();
+        var judged = await registry.Versions.SingleAsync(v => v.Id == gated.Version.Id);
+        Assert.Equal(VersionStatus.Rejected, judged.Status);
+        Assert.Contains($"{PipelineService.HeldOutSet}: drawdown vs v1", judged.StatusReason);
+        Assert.False(forced.AwaitsGate);
+        Assert.Equal(forced.Version.Id, (await ProductionAsync(registry, model))!.Id);
+        var promotion = await registry.Promotions.Where(p => p.ToVersionId == forced.Version.Id).SingleAsync();
+        Assert.Equal(DatabaseLogins.Operator, promotion.Actor);
+        Assert.Contains("gate overridden: vendor model, validated offline", promotion.Reason);
+        Assert.False(await registry.Promotions.AnyAsync(p => p.ToVersionId == judged.Id));
+        Assert.NotNull(blank);
+        Assert.Equal(v1.Number + 2, forced.Version.Number);
     }
 
     private sealed record AuditPromotion(int? FromVersion, int ToVersion, bool IsRollback, string Reason, string Actor);

@@ -1,3 +1,4 @@
+using Corrections.Contracts;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Messaging;
 using Corrections.Pipeline.Producers;
@@ -22,7 +23,7 @@ public class When_producers_send_reports(PipelineService pipeline)
         const string model = "trust-refused";
         await pipeline.RegisterAsync(model);
         await pipeline.AddProducerAsync("trust-revoked", ProducerTrust.Trusted);
-        await using (var scope = pipeline.Services.CreateAsyncScope())
+        await using (var scope = pipeline.Operator.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ProducerDirectory>().RevokeAsync("trust-revoked", "leaked key", "test", CancellationToken.None);
         }
@@ -74,7 +75,7 @@ public class When_producers_send_reports(PipelineService pipeline)
         }
 
         int approved;
-        await using (var scope = pipeline.Services.CreateAsyncScope())
+        await using (var scope = pipeline.Operator.CreateAsyncScope())
         {
             approved = await scope.ServiceProvider.GetRequiredService<HeldReports>()
                 .ApproveAsync(new HeldFilter([], "trust-untrusted", model), "operator@test", CancellationToken.None);
@@ -85,8 +86,58 @@ public class When_producers_send_reports(PipelineService pipeline)
             "the approved report is applied (the chain sweep wakes its chain)", 60);
         await using var after = pipeline.Registry();
         var applied = await after.Reports.SingleAsync(r => r.ReportId == untrusted.ReportId);
-        Assert.Equal(("operator@test", "trust-untrusted"), (applied.ApprovedBy, applied.Producer));
+        // The approver is the operator's login, as the database recorded it: not what the caller said.
+        Assert.Equal((DatabaseLogins.Operator, "trust-untrusted"), (applied.ApprovedBy, applied.Producer));
         Assert.Equal(ReportStatus.Held, await after.Reports.Where(r => r.ReportId == reviewed.ReportId).Select(r => r.Status).SingleAsync());
+    }
+
+    [Fact]
+    public async Task Should_roll_production_back_past_a_revoked_producers_corrections_and_backlog_them()
+    {
+        const string model = "trust-revoke-rollback";
+        await pipeline.RegisterAsync(model);
+        await pipeline.AddProducerAsync("trust-suspect", ProducerTrust.Trusted);
+        // Production v2 (an honest correction), v3 (the suspect's), v4 (another honest one, built on v3).
+        var honest = pipeline.Report(model, 60);
+        var suspect = pipeline.Report(model, 61);
+        var later = pipeline.Report(model, 62);
+        await PublishAndApplyAsync(honest, producer: null);
+        await PublishAndApplyAsync(suspect, producer: "trust-suspect");
+        await PublishAndApplyAsync(later, producer: null);
+
+        IReadOnlyList<Withdrawal> withdrawals;
+        await using (var scope = pipeline.Operator.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ProducerDirectory>().RevokeAsync("trust-suspect", "key leaked", "ignored", CancellationToken.None);
+            withdrawals = await scope.ServiceProvider.GetRequiredService<ProducerRevocation>().WithdrawAsync("trust-suspect", "key leaked", DatabaseLogins.Operator, CancellationToken.None);
+        }
+
+        await using var registry = pipeline.Registry();
+        var rows = await registry.Reports.Where(r => r.ModelName == model).ToDictionaryAsync(r => r.ReportId);
+        var honestVersion = await registry.Versions.SingleAsync(v => v.Id == rows[honest.ReportId].VersionId);
+        var withdrawal = Assert.Single(withdrawals);
+        Assert.Equal((model, honestVersion.Number, 2, 1), (withdrawal.Model, withdrawal.ToVersion, withdrawal.Withdrawn, withdrawal.OfProducer));
+        var production = await registry.Aliases.Where(a => a.Name == "production" && a.ModelId == honestVersion.ModelId).Select(a => a.VersionId).SingleAsync();
+        Assert.Equal(honestVersion.Id, production);
+        Assert.Equal(ReportStatus.Applied, rows[honest.ReportId].Status);
+        Assert.Equal((ReportStatus.Backlogged, BacklogCause.Withdrawn), (rows[suspect.ReportId].Status, rows[suspect.ReportId].BacklogCause));
+        Assert.StartsWith("producer-revoked:", rows[suspect.ReportId].BacklogReason);
+        Assert.Equal((ReportStatus.Backlogged, BacklogCause.Withdrawn), (rows[later.ReportId].Status, rows[later.ReportId].BacklogCause));
+        Assert.StartsWith("rolled-back:", rows[later.ReportId].BacklogReason);
+        var rollback = await registry.Promotions.Where(p => p.ToVersionId == honestVersion.Id && p.IsRollback).SingleAsync();
+        Assert.Equal(DatabaseLogins.Operator, rollback.Actor);
+        Assert.Contains("producer trust-suspect revoked (key leaked)", rollback.Reason);
+        // Retraining folds the withdrawn honest correction and the one still applied, never the revoked producer's.
+        await using var retrain = pipeline.Operator.CreateAsyncScope();
+        var (waiting, _) = await retrain.ServiceProvider.GetRequiredService<Corrections.Pipeline.Retraining.RetrainingRun>().WaitingAsync(model, CancellationToken.None);
+        Assert.Equal(2, waiting);
+    }
+
+    private async Task PublishAndApplyAsync(MisclassificationReported report, string? producer)
+    {
+        await (producer is null ? pipeline.Bus.Publish(report) : pipeline.WorkerBus.Publish(report, c => BrokerUser.Stamp(c, producer)));
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId && r.Status == ReportStatus.Applied),
+            $"report {report.ReportId} is applied");
     }
 
     [Fact]

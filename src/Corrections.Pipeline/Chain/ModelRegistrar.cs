@@ -7,16 +7,27 @@ using Microsoft.Extensions.Options;
 namespace Corrections.Pipeline.Chain;
 
 /// <summary>
-/// Operator actions on a chain: register a trained model (base or retrain) and point the alias at it, and move the
-/// alias by hand (promote, rollback). Every move is logged with who and why.
+/// Operator actions on a chain: register a trained model (base or retrain), through the gate once the chain has a
+/// production version, and move the alias by hand (promote, rollback). Every move is logged with who and why.
 /// </summary>
 public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOptions> options, TimeProvider clock)
 {
-    public async Task<ModelVersion> RegisterAsync(string name, EditableModel model, VersionKind kind, string actor, string reason, CancellationToken cancellation)
+    /// <summary>
+    /// Stores <paramref name="model"/> as the next version of <paramref name="name"/>. The first version of a model is
+    /// promoted at once: there is nothing to judge it against. A later one replaces production only through the gate: it
+    /// is registered pending, on production as its parent, for the caller to announce (<c>CandidateCreated</c>), unless
+    /// <paramref name="overrideReason"/> says why it is promoted without the gate, which the promotion records.
+    /// </summary>
+    public async Task<Registration> RegisterAsync(string name, EditableModel model, VersionKind kind, string actor, string reason,
+        CancellationToken cancellation, string? overrideReason = null)
     {
         if (kind == VersionKind.Edit)
         {
             throw new ArgumentException("Edit versions come from the edit worker; register base or retrain versions.", nameof(kind));
+        }
+        if (overrideReason is not null && string.IsNullOrWhiteSpace(overrideReason))
+        {
+            throw new ArgumentException("Promoting without the gate needs a reason for the audit log.", nameof(overrideReason));
         }
         var shape = model.Architecture.InputShape.Select(d => (int)d).ToArray();
         var registered = await db.ModelAsync(name, cancellation);
@@ -46,13 +57,20 @@ public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOption
         var current = await db.AliasTargetAsync(registered.Id, alias, cancellation);
         var stored = new ModelStore(options.Value.ModelStoreRoot).SaveFull(name, number, model);
         var now = clock.GetUtcNow();
-        var version = VersionRecords.Of(registered.Id, number, kind == VersionKind.Retrain ? current?.Id : null, kind, stored, actor, now, VersionStatus.Accepted);
+        var gated = current is not null && overrideReason is null;
+        // The gate measures a candidate against its parent, so a gated version rests on production, whatever its kind.
+        var parent = gated || kind == VersionKind.Retrain ? current?.Id : null;
+        var version = VersionRecords.Of(registered.Id, number, parent, kind, stored, actor, now, gated ? VersionStatus.Pending : VersionStatus.Accepted);
         db.Versions.Add(version);
         await db.SaveChangesAsync(cancellation);
-        await db.MoveAsync(registered.Id, alias, version, actor, reason, isRollback: false, now, cancellation);
-        await db.SaveChangesAsync(cancellation);
+        if (!gated)
+        {
+            var why = current is null ? $"{reason} (first version: nothing to judge it against)" : $"{reason}; gate overridden: {overrideReason}";
+            await db.MoveAsync(registered.Id, alias, version, actor, why, isRollback: false, now, cancellation);
+            await db.SaveChangesAsync(cancellation);
+        }
         await transaction.CommitAsync(cancellation);
-        return version;
+        return new Registration(version, gated ? current!.Number : null);
     }
 
     /// <summary>

@@ -56,8 +56,9 @@ public sealed class CandidateGate(
         var parentTrained = Trained(parent);
         var production = await db.AliasTargetAsync(model.Id, alias, cancellation);
         var productionTrained = production is null ? null : Trained(production);
-        // The trigger probe's reference is pinned to the chain's base, whatever was consolidated since.
-        var pinned = version;
+        // The trigger probe's reference is pinned to the chain's base, whatever was consolidated since; a new base
+        // registered on production is judged against the base it would replace.
+        var pinned = version.Kind == VersionKind.Base ? parent : version;
         while (pinned.Kind != VersionKind.Base && pinned.ParentId is { } up)
         {
             pinned = versions[up];
@@ -170,8 +171,9 @@ public sealed class CandidateGate(
             var baseClassErrors = features.ClassErrorRates(set.Name, examples, pinned.Id, models.Get(pinned), pinned.Id, models.Get(pinned));
             sets.Add(new SetMeasurement(set, examples.Count, error, parentError, trainedError, productionError, timer.Elapsed.TotalMilliseconds,
                 classErrors, baseClassErrors, pinned.Number));
-            // Weights that learnt from many corrections at once are where a stamp shortcut is planted: probe those.
-            if (trigger is null && version.Kind is (VersionKind.Retrain or VersionKind.Consolidation) && validation.Value.MaxTriggerPullPp is not null && pinned.Id != version.Id)
+            // Weights that learnt from many corrections at once, or that come from outside the chain, are where a stamp
+            // shortcut is planted: probe those.
+            if (trigger is null && version.Kind is (VersionKind.Base or VersionKind.Retrain or VersionKind.Consolidation) && validation.Value.MaxTriggerPullPp is not null && pinned.Id != version.Id)
             {
                 var options = new TriggerProbeOptions { Images = validation.Value.TriggerProbeImages };
                 trigger = TriggerProbe.Worst(candidate, triggers.For(pinned.Id, set.Name, models.Get(pinned), examples, options), examples, options);

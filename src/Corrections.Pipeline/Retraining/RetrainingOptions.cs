@@ -85,9 +85,22 @@ public sealed class RetrainingOptions
     [Range(0.01, 100)]
     public double MaxCorrectionsShare { get; set; } = 1.0;
 
+    /// <summary>
+    /// Most images the copies of one producer's corrections may add, as a share of the training images: that producer's
+    /// copies drop to fit, so one producer cannot make most of what a retrain learns from corrections. The default is
+    /// <see cref="MaxCorrectionsShare"/>'s, so with one producer it does not bind; set it lower where several report.
+    /// </summary>
+    [Range(0.01, 100)]
+    public double MaxProducerShare { get; set; } = 1.0;
+
     /// <summary>Copies of each of <paramref name="corrections"/> corrections beside <paramref name="trainingImages"/> images.</summary>
     public int CopiesFor(int corrections, int trainingImages) =>
         corrections == 0 ? Oversample : Math.Clamp((int)(MaxCorrectionsShare * trainingImages / corrections), 1, Oversample);
+
+    /// <summary>Copies of each correction of a producer that sent <paramref name="producerCorrections"/> of them.</summary>
+    public int CopiesFor(int corrections, int producerCorrections, int trainingImages) =>
+        Math.Min(CopiesFor(corrections, trainingImages),
+            producerCorrections == 0 ? Oversample : Math.Max(1, (int)(MaxProducerShare * trainingImages / producerCorrections)));
 
     /// <summary>Random crop padding for augmentation (pixels; 0 for none). Corrections are augmented like the rest.</summary>
     [Range(0, 8)]

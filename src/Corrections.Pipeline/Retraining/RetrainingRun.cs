@@ -109,9 +109,14 @@ public sealed class RetrainingRun(
     private IQueryable<Report> Unfolded(RegisteredModel model)
     {
         var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && (v.Kind == VersionKind.Retrain || v.Kind == VersionKind.Consolidation) && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
+        // A revoked producer's corrections are never folded in, whatever state they reached; one withdrawn by a rollback
+        // waits again, though an accepted retrain had folded it.
+        var revoked = db.Producers.Where(p => p.RevokedAt != null).Select(p => p.Name);
         return db.Reports.AsNoTracking()
             .Where(r => r.ModelName == model.Name && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged) && r.InputTensor != null
-                && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)));
+                && (r.Producer == null || !revoked.Contains(r.Producer))
+                && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)
+                    || (r.Status == ReportStatus.Backlogged && r.BacklogCause == BacklogCause.Withdrawn)));
     }
 
     private async Task<RetrainOutcome> RunLockedAsync(RegisteredModel model, string actor, ScheduledCondition? scheduled, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
@@ -126,9 +131,10 @@ public sealed class RetrainingRun(
         var ancestry = consolidating ? await db.AncestryAsync(production, cancellation) : [];
         var corrections = await Unfolded(model)
             .Concat(db.Reports.AsNoTracking().Where(r => r.ModelName == model.Name && r.Status == ReportStatus.Applied && r.InputTensor != null
-                && r.FoldedVersionId != null && ancestry.Contains(r.FoldedVersionId.Value)))
+                && r.FoldedVersionId != null && ancestry.Contains(r.FoldedVersionId.Value)
+                && (r.Producer == null || !db.Producers.Any(p => p.Name == r.Producer && p.RevokedAt != null))))
             .OrderBy(r => r.ReceivedAt)
-            .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel, r.FoldedVersionId })
+            .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel, r.FoldedVersionId, r.Producer })
             .ToListAsync(cancellation);
         var waiting = corrections.Count(c => c.FoldedVersionId is null || !ancestry.Contains(c.FoldedVersionId.Value));
         if (ScheduledCondition.Skip(scheduled, waiting, corrections.Count(c => c.FoldedVersionId is null)) is { } skip)
@@ -141,7 +147,7 @@ public sealed class RetrainingRun(
         var folding = CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel)));
         using var trained = consolidating
             ? await ConsolidateAsync(store, production, folding, cancellation)
-            : Retrain(store, model, start, folding, progress, cancellation);
+            : Retrain(store, model, start, [.. corrections.Select(c => (c.InputTensor!, c.CorrectLabel, c.Producer))], progress, cancellation);
         metrics.Retrained(timer.Elapsed.TotalSeconds);
 
         // A consolidation registers with the compute gate held (taken before the chain lock, as everywhere) and only while
@@ -221,14 +227,19 @@ public sealed class RetrainingRun(
         CreatedAt = clock.GetUtcNow(),
     };
 
-    private EditableModel Retrain(ModelStore store, RegisteredModel model, ModelVersion start, CorrectionSet folding, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    private EditableModel Retrain(ModelStore store, RegisteredModel model, ModelVersion start, IReadOnlyList<(byte[] Tensor, int Label, string? Producer)> folding,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var settings = options.Value;
         var trained = Starting(store.Load(ModelCache.Stored(start)), settings);
         try
         {
             using var train = LoadTraining(settings);
-            using var mix = CorrectionFolding.Mix(train, folding, settings.CopiesFor(folding.Count, train.Count));
+            // Each producer's corrections get the copies its share allows (RetrainingOptions.MaxProducerShare).
+            var perProducer = folding.GroupBy(c => c.Producer).ToDictionary(g => g.Key ?? "", g => g.Count());
+            var copies = folding.Select(c => settings.CopiesFor(folding.Count, perProducer[c.Producer ?? ""], train.Count)).ToList();
+            var repeated = CorrectionSet.Of(model.InputShape, folding.SelectMany((c, i) => Enumerable.Repeat((c.Tensor, c.Label), copies[i])));
+            using var mix = CorrectionFolding.Mix(train, repeated, repeats: 1);
             var training = new EditableTrainingOptions
             {
                 Epochs = settings.Epochs,
@@ -239,8 +250,8 @@ public sealed class RetrainingRun(
                 HorizontalFlip = false,
                 Seed = settings.Seed,
             };
-            log.LogInformation("Retraining {Model} from v{Start} on {Images} images: {Corrections} corrections × {Oversample} among them",
-                model.Name, start.Number, mix.Count, folding.Count, settings.CopiesFor(folding.Count, train.Count));
+            log.LogInformation("Retraining {Model} from v{Start} on {Images} images: {Corrections} corrections × {Oversample} among them (the fewest copies a producer's got: {Fewest})",
+                model.Name, start.Number, mix.Count, folding.Count, settings.CopiesFor(folding.Count, train.Count), copies.Count == 0 ? 0 : copies.Min());
             new EditableTrainer(training, new UniformEditTargets()).Train(trained, mix, progress, cancellation: cancellation);
             return trained;
         }

@@ -14,4 +14,7 @@ public enum BacklogCause
 
     /// <summary>The gate rejected the candidate that carried it alone.</summary>
     CandidateRejected,
+
+    /// <summary>It was applied, until revoking a producer rolled production back past the version that carried it.</summary>
+    Withdrawn,
 }

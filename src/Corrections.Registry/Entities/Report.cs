@@ -117,6 +117,16 @@ public sealed class Report
         (BacklogCause, BacklogReason, EditAlone) = (cause, reason, false);
     }
 
+    /// <summary>
+    /// A rollback took the version that carries it out of production (its producer, or another whose corrections rest
+    /// under it, was revoked): it waits in the backlog again, with the reason.
+    /// </summary>
+    public void Withdraw(string reason)
+    {
+        Move(ReportStatus.Backlogged, nameof(Withdraw));
+        (BacklogCause, BacklogReason, EditAlone, AppliedAt) = (Entities.BacklogCause.Withdrawn, reason, false, null);
+    }
+
     /// <summary>Its shared candidate was rejected: it goes back to wait for an edit, in a candidate of its own.</summary>
     public void SendBackAlone(DateTimeOffset at)
     {

@@ -16,6 +16,7 @@ public static class ReportLifecycle
         (ReportStatus.Edited, ReportStatus.Backlogged, nameof(Report.Backlog)),
         (ReportStatus.Edited, ReportStatus.Received, nameof(Report.SendBackAlone)),
         (ReportStatus.Backlogged, ReportStatus.Applied, nameof(Report.ApplyFolded)),
+        (ReportStatus.Applied, ReportStatus.Backlogged, nameof(Report.Withdraw)),
         (ReportStatus.Received, ReportStatus.Held, nameof(Report.Hold)),
         (ReportStatus.Held, ReportStatus.Received, nameof(Report.Approve)),
         (ReportStatus.Held, ReportStatus.Rejected, nameof(Report.Reject)),

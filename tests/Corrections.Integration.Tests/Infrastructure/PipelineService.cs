@@ -7,6 +7,7 @@ using Corrections.Editing.Evaluation;
 using Corrections.Editing.Models;
 using Corrections.Editing.Tests;
 using Corrections.Editing.Training;
+using Corrections.Pipeline;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Gate;
 using Corrections.Pipeline.Producers;
@@ -14,7 +15,6 @@ using Corrections.Messaging;
 using Corrections.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Corrections.Pipeline;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using MassTransit;
@@ -194,7 +194,7 @@ public sealed class PipelineService : IAsyncLifetime
     {
         await using var scope = Operator.CreateAsyncScope();
         var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
-        return await registrar.RegisterAsync(name, BaseModel, VersionKind.Base, "test", "initial registration", CancellationToken.None);
+        return (await registrar.RegisterAsync(name, BaseModel, VersionKind.Base, "test", "initial registration", CancellationToken.None)).Version;
     }
 
     /// <summary>A retraining run on the first host's services with <paramref name="options"/> in place of its configured ones.</summary>
