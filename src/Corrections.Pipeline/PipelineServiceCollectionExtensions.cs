@@ -55,6 +55,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(new BrokerPrincipal(static _ => null));
         services.AddScoped<ProducerDirectory>();
         services.AddScoped<ProducerRevocation>();
+        services.AddScoped<Chain.CandidateApprovals>();
         services.AddScoped<ProducerAdmission>();
         services.AddScoped<HeldReports>();
         services.AddScoped<ReportIntake>();

@@ -1,6 +1,7 @@
 using Corrections.Contracts;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Messaging;
+using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Producers;
 using Corrections.Registry.Entities;
 using MassTransit;
@@ -56,22 +57,19 @@ public class When_producers_send_reports(PipelineService pipeline)
         const string model = "trust-held";
         await pipeline.RegisterAsync(model);
         await pipeline.AddProducerAsync("trust-untrusted", ProducerTrust.Untrusted);
-        await pipeline.AddProducerAsync("trust-reviewed", ProducerTrust.Reviewed);
         var untrusted = pipeline.Report(model, 43);
-        var reviewed = pipeline.Report(model, 44);
         var trusted = pipeline.Report(model, 45);
 
         await pipeline.WorkerBus.Publish(untrusted, c => BrokerUser.Stamp(c, "trust-untrusted"));
-        await pipeline.WorkerBus.Publish(reviewed, c => BrokerUser.Stamp(c, "trust-reviewed"));
         await pipeline.Bus.Publish(trusted);
         await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == trusted.ReportId && r.Status == ReportStatus.Applied), "the trusted report is applied");
 
-        // The chain moved on without them: they stay held, untouched by the editor, the gate and retraining.
+        // The chain moved on without it: it stays held, untouched by the editor, the gate and retraining.
         await using (var registry = pipeline.Registry())
         {
-            var held = await registry.Reports.Where(r => r.ReportId == untrusted.ReportId || r.ReportId == reviewed.ReportId).ToListAsync();
-            Assert.All(held, r => Assert.Equal(ReportStatus.Held, r.Status));
-            Assert.All(held, r => Assert.Null(r.VersionId));
+            var held = await registry.Reports.SingleAsync(r => r.ReportId == untrusted.ReportId);
+            Assert.Equal(ReportStatus.Held, held.Status);
+            Assert.Null(held.VersionId);
         }
 
         int approved;
@@ -88,7 +86,57 @@ public class When_producers_send_reports(PipelineService pipeline)
         var applied = await after.Reports.SingleAsync(r => r.ReportId == untrusted.ReportId);
         // The approver is the operator's login, as the database recorded it: not what the caller said.
         Assert.Equal((DatabaseLogins.Operator, "trust-untrusted"), (applied.ApprovedBy, applied.Producer));
-        Assert.Equal(ReportStatus.Held, await after.Reports.Where(r => r.ReportId == reviewed.ReportId).Select(r => r.Status).SingleAsync());
+    }
+
+    [Fact]
+    public async Task Should_let_a_reviewed_producers_candidate_take_production_only_once_an_operator_approves_it()
+    {
+        const string model = "trust-reviewed";
+        var v1 = await pipeline.RegisterAsync(model);
+        await pipeline.AddProducerAsync("trust-reviewed", ProducerTrust.Reviewed);
+        var reviewed = pipeline.Report(model, 44);
+        var trusted = pipeline.Report(model, 46);
+
+        await pipeline.WorkerBus.Publish(reviewed, c => BrokerUser.Stamp(c, "trust-reviewed"));
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.ModelId == v1.ModelId && v.Status == VersionStatus.AwaitingApproval),
+            "the reviewed report's candidate passes the gate and awaits approval");
+        // The chain is not blocked: a trusted producer's correction goes through meanwhile, on production as it is.
+        await pipeline.Bus.Publish(trusted);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == trusted.ReportId && r.Status == ReportStatus.Applied), "the trusted report is applied");
+        ModelVersion awaiting;
+        await using (var registry = pipeline.Registry())
+        {
+            awaiting = await registry.Versions.SingleAsync(v => v.ModelId == v1.ModelId && v.Status == VersionStatus.AwaitingApproval);
+            Assert.Equal(v1.Id, awaiting.ParentId);
+            Assert.Contains("awaits an operator's approval", awaiting.StatusReason);
+            Assert.Equal(ReportStatus.Edited, await registry.Reports.Where(r => r.ReportId == reviewed.ReportId).Select(r => r.Status).SingleAsync());
+            Assert.False(await registry.Promotions.AnyAsync(p => p.ToVersionId == awaiting.Id));
+        }
+
+        // The worker may not decide it; an operator may. Production moved (the trusted edit), so approving re-edits it
+        // on production, and that candidate needs no second approval.
+        await using (var worker = pipeline.Registry())
+        {
+            var version = await worker.Versions.SingleAsync(v => v.Id == awaiting.Id);
+            version.Status = VersionStatus.Accepted;
+            var refused = await Assert.ThrowsAsync<DbUpdateException>(() => worker.SaveChangesAsync());
+            Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<Npgsql.PostgresException>(refused.InnerException).SqlState);
+        }
+        ApprovalOutcome outcome;
+        await using (var scope = pipeline.Operator.CreateAsyncScope())
+        {
+            outcome = await scope.ServiceProvider.GetRequiredService<CandidateApprovals>().ApproveAsync(model, awaiting.Number, DatabaseLogins.Operator, CancellationToken.None);
+        }
+        await pipeline.WorkerBus.Publish(new ResumeChain { Model = model, At = DateTimeOffset.UtcNow });
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == reviewed.ReportId && r.Status == ReportStatus.Applied),
+            "the approved correction is applied");
+
+        Assert.False(outcome.Promoted);
+        await using var after = pipeline.Registry();
+        var applied = await after.Reports.SingleAsync(r => r.ReportId == reviewed.ReportId);
+        Assert.Equal(DatabaseLogins.Operator, applied.ApprovedBy);
+        Assert.NotEqual(awaiting.Id, applied.VersionId);
+        Assert.Equal(VersionStatus.Rejected, (await after.Versions.SingleAsync(v => v.Id == awaiting.Id)).Status);
     }
 
     [Fact]

@@ -126,7 +126,9 @@ public partial class When_a_report_moves
         var refused = new (string Move, Func<Report> Start, Action<Report> Make)[]
         {
             ("Apply a received report", Received, r => r.Apply(At)),
-            ("Reject an edited report", Edited, r => r.Reject("late")),
+            ("Withdraw a received report", Received, r => r.Withdraw("never applied")),
+            ("Review an edited report alone", Edited, r => r.ReviewAlone()),
+            ("Withdraw a backlogged report", Backlogged, r => r.Withdraw("again")),
             ("Edit an edited report again", Edited, r => r.MarkEdited(9, At)),
             ("Send a received report back", Received, r => r.SendBackAlone(At)),
             ("Backlog a backlogged report", Backlogged, r => r.Backlog(BacklogCause.EditorFailed, "again")),

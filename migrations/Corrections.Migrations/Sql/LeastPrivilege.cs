@@ -13,7 +13,7 @@ namespace Corrections.Migrations.Sql;
 /// <item>Who did something is the database's <c>session_user</c>, written by triggers over whatever the client sent:
 /// <c>promotions.actor</c>, <c>producers.created_by</c> / <c>revoked_by</c> and <c>reports.approved_by</c>
 /// (<c>model_versions.created_by</c> stays the writer's: it carries the run that made a version, which
-/// <c>corrections retrain</c> waits for). Only the operator role moves a held report (approves or refuses it).</item>
+/// <c>corrections retrain</c> waits for). Only the operator role decides a candidate awaiting approval. Only the operator role moves a held report (approves or refuses it).</item>
 /// </list>
 /// Roles are cluster-wide, so the operator role is created only if missing and only when the migrating user may; the
 /// grants then apply to whichever roles exist.
@@ -121,9 +121,24 @@ internal static class LeastPrivilege
         $$;
         CREATE TRIGGER record_approver BEFORE UPDATE ON corrections.reports
             FOR EACH ROW EXECUTE FUNCTION corrections.record_approver();
+
+        -- A candidate that passed the gate but awaits approval takes production, or is refused, only by an operator.
+        CREATE FUNCTION corrections.guard_approval() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF OLD.status = 'AwaitingApproval' AND NEW.status IS DISTINCT FROM OLD.status AND NOT corrections.is_operator() THEN
+                RAISE EXCEPTION '% may not decide a candidate awaiting approval: that needs the corrections_operator role', session_user
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        CREATE TRIGGER guard_approval BEFORE UPDATE ON corrections.model_versions
+            FOR EACH ROW EXECUTE FUNCTION corrections.guard_approval();
         """;
 
     public const string Drop = """
+        DROP TRIGGER guard_approval ON corrections.model_versions;
+        DROP FUNCTION corrections.guard_approval();
         DROP TRIGGER record_approver ON corrections.reports;
         DROP FUNCTION corrections.record_approver();
         DROP FUNCTION corrections.is_operator();

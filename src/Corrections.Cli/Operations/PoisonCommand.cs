@@ -191,7 +191,7 @@ public sealed class PoisonCommand : AsyncCommand<PoisonCommand.Settings>
         return reports;
     }
 
-    /// <summary>Waits until every report is applied, backlogged, held or rejected; returns how many ended each way.</summary>
+    /// <summary>Waits until every report is applied, backlogged, held, awaiting approval or rejected; returns how many ended each way.</summary>
     private static async Task<Dictionary<string, int>> SettleAsync(ServiceConnection connection, Settings settings, List<Guid> ids, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow.AddSeconds(settings.Timeout);
@@ -199,12 +199,17 @@ public sealed class PoisonCommand : AsyncCommand<PoisonCommand.Settings>
         {
             await Task.Delay(500, cancellation);
             await using var scope = connection.Scope();
-            var statuses = await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Reports.AsNoTracking()
-                .Where(r => ids.Contains(r.ReportId)).Select(r => r.Status).ToListAsync(cancellation);
-            var settled = statuses.Where(s => s is ReportStatus.Applied or ReportStatus.Backlogged or ReportStatus.Held or ReportStatus.Rejected).ToList();
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            // A reviewed producer's report settles in a candidate that passed the gate and awaits an operator.
+            var statuses = (await db.Reports.AsNoTracking().Where(r => ids.Contains(r.ReportId))
+                .Select(r => new { r.Status, Awaiting = db.Versions.Any(v => v.Id == r.VersionId && v.Status == VersionStatus.AwaitingApproval) })
+                .ToListAsync(cancellation))
+                .Select(r => r.Status == ReportStatus.Edited && r.Awaiting ? nameof(VersionStatus.AwaitingApproval) : r.Status.ToString()).ToList();
+            var settled = statuses.Where(s => s is nameof(ReportStatus.Applied) or nameof(ReportStatus.Backlogged) or nameof(ReportStatus.Held)
+                or nameof(ReportStatus.Rejected) or nameof(VersionStatus.AwaitingApproval)).ToList();
             if (settled.Count == ids.Count)
             {
-                return settled.GroupBy(s => s.ToString()).ToDictionary(g => g.Key, g => g.Count());
+                return settled.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
             }
             if (DateTime.UtcNow > deadline)
             {

@@ -26,7 +26,12 @@ public sealed class CandidateCreatedConsumer(CandidateGate gate, ResiliencePipel
         var now = clock.GetUtcNow();
         if (verdict.Passed)
         {
+            // Validated frees the chain; only a promotion is announced as one (a candidate awaiting approval is not).
             await Publish(context, new CandidateValidated { Model = verdict.Model, Version = verdict.Version, Figures = verdict.Figures, ValidatedAt = now });
+            if (verdict.AwaitsApproval)
+            {
+                return;
+            }
             await Publish(context, new ModelPromoted
             {
                 Model = verdict.Model,

@@ -28,6 +28,7 @@ public sealed class CandidateGate(
     ComputeGate gate,
     IOptions<PipelineOptions> pipeline,
     IOptions<ValidationOptions> validation,
+    IOptions<Producers.ProducerOptions> producers,
     TimeProvider clock,
     PipelineMetrics metrics,
     ILogger<CandidateGate> log)
@@ -114,7 +115,15 @@ public sealed class CandidateGate(
         // A rejected edit of several reports sends each back for another try, alone, instead of to the backlog.
         var retriedAlone = reason is not null && !folds && reports.Count > 1;
         tracked.ValidatedAt = now;
-        if (reason is null)
+        var unapproved = reason is null ? await UnapprovedAsync(reports, cancellation) : [];
+        if (unapproved.Count > 0)
+        {
+            // It passed, but a reviewed producer's correction takes production only with an operator's approval. The
+            // chain goes on meanwhile (its next candidate builds on production as it is).
+            tracked.Status = VersionStatus.AwaitingApproval;
+            tracked.StatusReason = $"passed validation ({Summary(figures)}); awaits an operator's approval: {reports.Count} report(s), of {string.Join(", ", unapproved)}";
+        }
+        else if (reason is null)
         {
             tracked.Status = VersionStatus.Accepted;
             await db.MoveAsync(model.Id, alias, tracked, pipeline.Value.ResolvedWorkerName, $"passed validation ({Summary(figures)})", isRollback: false, now, cancellation);
@@ -148,8 +157,24 @@ public sealed class CandidateGate(
         metrics.Validated(version.Kind.ToString().ToLowerInvariant(), reason is null, duration);
         metrics.Backlogged("gate", reason is null || retriedAlone ? 0 : reports.Count);
         log.LogInformation("v{Version} of {Model} {Verdict} in {Ms:F0} ms: {Figures}{Reason}",
-            number, modelName, reason is null ? "promoted" : "rejected", duration, Summary(figures), reason is null ? "" : $" — {reason}");
-        return new GateVerdict(modelName, number, current?.Number, reason, figures, measured.CorrectionSuccess, duration);
+            number, modelName, reason is not null ? "rejected" : unapproved.Count > 0 ? "passed, awaiting approval" : "promoted", duration, Summary(figures),
+            reason is null ? "" : $" — {reason}");
+        return new GateVerdict(modelName, number, current?.Number, reason, figures, measured.CorrectionSuccess, duration) { AwaitsApproval = unapproved.Count > 0 };
+    }
+
+    /// <summary>The producers, not trusted, whose corrections among <paramref name="reports"/> no operator approved yet.</summary>
+    private async Task<IReadOnlyList<string>> UnapprovedAsync(IReadOnlyList<Report> reports, CancellationToken cancellation)
+    {
+        var pending = reports.Where(r => r.ApprovedBy is null).ToList();
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+        var names = pending.Select(r => r.Producer).OfType<string>().Distinct().ToList();
+        var untrusted = await db.Producers.AsNoTracking().Where(p => names.Contains(p.Name) && p.Trust != ProducerTrust.Trusted)
+            .Select(p => p.Name).ToListAsync(cancellation);
+        var anonymous = pending.Any(r => r.Producer is null) && producers.Value.AnonymousTrust != ProducerTrust.Trusted;
+        return anonymous ? [.. untrusted.Order(StringComparer.Ordinal), "(anonymous)"] : [.. untrusted.Order(StringComparer.Ordinal)];
     }
 
     private CandidateMeasurement Measure(

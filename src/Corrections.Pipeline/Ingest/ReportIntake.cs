@@ -47,7 +47,11 @@ public sealed class ReportIntake(
             row.InputShape = model.InputShape;
             row.InputFormat = input.Format;
             row.InputPayload = input.Format == "image" ? report.Input.EncodedImage : null;
-            if (admitted.Trust != ProducerTrust.Trusted)
+            if (admitted.Trust == ProducerTrust.Reviewed)
+            {
+                row.ReviewAlone();
+            }
+            if (admitted.Trust == ProducerTrust.Untrusted)
             {
                 row.Hold();
                 var held = await InsertAsync(row, IntakeOutcome.Held, cancellation);

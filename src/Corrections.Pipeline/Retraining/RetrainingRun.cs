@@ -26,7 +26,8 @@ namespace Corrections.Pipeline.Retraining;
 /// carries and every one waiting, registered as a <c>consolidation</c> version whose memory holds what its weights do not make.
 /// </summary>
 public sealed class RetrainingRun(
-    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, MemoryReference memory, ComputeGate gate, TimeProvider clock,
+    RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, IOptions<Producers.ProducerOptions> producers,
+    MemoryReference memory, ComputeGate gate, TimeProvider clock,
     PipelineMetrics metrics, ILogger<RetrainingRun> log)
 {
     // Consolidation steps per hold of the compute gate: about half a second of the small CNN on 2 cores, so a report
@@ -109,12 +110,15 @@ public sealed class RetrainingRun(
     private IQueryable<Report> Unfolded(RegisteredModel model)
     {
         var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && (v.Kind == VersionKind.Retrain || v.Kind == VersionKind.Consolidation) && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
-        // A revoked producer's corrections are never folded in, whatever state they reached; one withdrawn by a rollback
-        // waits again, though an accepted retrain had folded it.
+        // Only what may be folded in: a trusted producer's corrections, or ones an operator approved; never a revoked
+        // producer's, whatever state they reached. One withdrawn by a rollback waits again, though an accepted retrain
+        // had folded it.
+        var trusted = db.Producers.Where(p => p.RevokedAt == null && p.Trust == ProducerTrust.Trusted).Select(p => p.Name);
         var revoked = db.Producers.Where(p => p.RevokedAt != null).Select(p => p.Name);
+        var anonymousTrusted = producers.Value.AnonymousTrust == ProducerTrust.Trusted;
         return db.Reports.AsNoTracking()
             .Where(r => r.ModelName == model.Name && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged) && r.InputTensor != null
-                && (r.Producer == null || !revoked.Contains(r.Producer))
+                && (r.Producer == null ? anonymousTrusted || r.ApprovedBy != null : !revoked.Contains(r.Producer) && (trusted.Contains(r.Producer) || r.ApprovedBy != null))
                 && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)
                     || (r.Status == ReportStatus.Backlogged && r.BacklogCause == BacklogCause.Withdrawn)));
     }

@@ -69,7 +69,10 @@ public sealed class Report
     public long? FoldedVersionId { get; set; }
     public DateTimeOffset? AppliedAt { get; private set; }
 
-    /// <summary>Ingest found it malformed or refused its producer, or an operator refused it while held: kept for the audit, never edited.</summary>
+    /// <summary>
+    /// Ingest found it malformed or refused its producer, or an operator refused it while held or refused the candidate
+    /// awaiting approval that carried it: kept for the audit, never edited again.
+    /// </summary>
     public void Reject(string reason)
     {
         Move(ReportStatus.Rejected, nameof(Reject));
@@ -86,6 +89,26 @@ public sealed class Report
     public void Approve(string by, DateTimeOffset at)
     {
         Move(ReportStatus.Received, nameof(Approve));
+        (ApprovedBy, ApprovedAt) = (by, at);
+    }
+
+    /// <summary>
+    /// Its producer is reviewed: it goes to the editor, in a candidate of its own (so no other producer's correction
+    /// waits on its approval), and that candidate waits for an operator after the gate.
+    /// </summary>
+    public void ReviewAlone()
+    {
+        ReportLifecycle.Check(this, ReportStatus.Received, nameof(ReviewAlone));
+        EditAlone = true;
+    }
+
+    /// <summary>An operator approved the candidate awaiting approval that carries it (it stays edited until promoted).</summary>
+    public void ApproveCandidate(string by, DateTimeOffset at)
+    {
+        if (Status != ReportStatus.Edited)
+        {
+            throw new InvalidReportMoveException($"Report {ReportId} is {Status}: only an edited report's candidate can be approved.");
+        }
         (ApprovedBy, ApprovedAt) = (by, at);
     }
 

@@ -20,6 +20,8 @@ public static class ReportLifecycle
         (ReportStatus.Received, ReportStatus.Held, nameof(Report.Hold)),
         (ReportStatus.Held, ReportStatus.Received, nameof(Report.Approve)),
         (ReportStatus.Held, ReportStatus.Rejected, nameof(Report.Reject)),
+        (ReportStatus.Received, ReportStatus.Received, nameof(Report.ReviewAlone)),
+        (ReportStatus.Edited, ReportStatus.Rejected, nameof(Report.Reject)),
     ];
 
     public static bool Allows(ReportStatus from, ReportStatus to, string move) =>

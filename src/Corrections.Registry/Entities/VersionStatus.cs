@@ -6,4 +6,11 @@ public enum VersionStatus
     Pending,
     Accepted,
     Rejected,
+
+    /// <summary>
+    /// It passed the gate but carries a reviewed producer's correction: it waits for an operator (<c>corrections approve
+    /// -m M -v N</c>) and takes production only then. The chain goes on meanwhile; only an operator's login may move a
+    /// version out of this state.
+    /// </summary>
+    AwaitingApproval,
 }

@@ -200,7 +200,8 @@ public sealed class PipelineService : IAsyncLifetime
     /// <summary>A retraining run on the first host's services with <paramref name="options"/> in place of its configured ones.</summary>
     public Pipeline.Retraining.RetrainingRun RetrainingRun(IServiceProvider services, Pipeline.Retraining.RetrainingOptions options) =>
         new(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Pipeline.PipelineOptions>>(),
-            Microsoft.Extensions.Options.Options.Create(options), services.GetRequiredService<Pipeline.Edits.MemoryReference>(),
+            Microsoft.Extensions.Options.Options.Create(options), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProducerOptions>>(),
+            services.GetRequiredService<Pipeline.Edits.MemoryReference>(),
             services.GetRequiredService<Pipeline.ComputeGate>(), TimeProvider.System, services.GetRequiredService<Pipeline.Observability.PipelineMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Pipeline.Retraining.RetrainingRun>.Instance);
 

@@ -1,4 +1,6 @@
 using Corrections.Cli.Console;
+using Corrections.Contracts;
+using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Producers;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -7,18 +9,29 @@ using Spectre.Console.Cli;
 namespace Corrections.Cli.Operations.Producers;
 
 /// <summary>
-/// <c>approve</c>: held reports go on to the editor, and through the gate, like a trusted producer's. A worker's chain
-/// sweep picks them up within seconds; `corrections history` follows them.
+/// <c>approve</c>: held reports go on to the editor, and through the gate, like a trusted producer's (a worker's chain
+/// sweep picks them up within seconds; `corrections history` follows them). With <c>-m M -v N</c>, a candidate that
+/// passed the gate and awaits approval takes production (announced as a promotion); <c>--list</c> lists those.
 /// </summary>
 public sealed class ApproveCommand : AsyncCommand<HeldSettings>
 {
     public sealed record Result(int Approved, string Actor);
 
+    public sealed record Awaiting(string Model, int Version, int? Parent, DateTimeOffset CreatedAt, string? Reason);
+
     public override async Task<int> ExecuteAsync(CommandContext context, HeldSettings settings, CancellationToken cancellation)
     {
-        await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
+        await using var connection = await ServiceConnection.OpenAsync(withBus: settings.Version is not null, cancellation);
         await using var scope = connection.Scope();
         var actor = connection.Operator;
+        if (settings.List)
+        {
+            return await ListAsync(scope.ServiceProvider.GetRequiredService<CandidateApprovals>(), settings, cancellation);
+        }
+        if (settings.Version is { } number)
+        {
+            return await ApproveCandidateAsync(connection, scope.ServiceProvider.GetRequiredService<CandidateApprovals>(), settings.Model!, number, settings.Json, cancellation);
+        }
         var approved = await scope.ServiceProvider.GetRequiredService<HeldReports>().ApproveAsync(settings.Filter, actor, cancellation);
         if (settings.Json)
         {
@@ -27,6 +40,63 @@ public sealed class ApproveCommand : AsyncCommand<HeldSettings>
         else
         {
             AnsiConsole.MarkupLineInterpolated($"Approved {approved} held report(s) as {actor}; the editor takes them next.");
+        }
+        return 0;
+    }
+
+    private static async Task<int> ListAsync(CandidateApprovals approvals, HeldSettings settings, CancellationToken cancellation)
+    {
+        var waiting = (await approvals.ListAsync(settings.Model, cancellation))
+            .Select(w => new Awaiting(w.Model, w.Version.Number, null, w.Version.CreatedAt, w.Version.StatusReason)).ToList();
+        if (settings.Json)
+        {
+            Output.WriteJson(waiting);
+            return 0;
+        }
+        if (waiting.Count == 0)
+        {
+            AnsiConsole.MarkupLine("No candidate awaits approval.");
+            return 0;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumns("model", "version", "created", "gate");
+        foreach (var w in waiting)
+        {
+            table.AddRow(Markup.Escape(w.Model), $"v{w.Version}", $"{w.CreatedAt:u}", Markup.Escape(w.Reason ?? ""));
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("`corrections approve -m MODEL -v N` promotes one; `corrections refuse -m MODEL -v N --reason ...` rejects it.");
+        return 0;
+    }
+
+    private static async Task<int> ApproveCandidateAsync(ServiceConnection connection, CandidateApprovals approvals, string model, int number, bool json, CancellationToken cancellation)
+    {
+        ApprovalOutcome outcome;
+        try
+        {
+            outcome = await approvals.ApproveAsync(model, number, connection.Operator, cancellation);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OperatorError(e.Message);
+        }
+        var now = DateTimeOffset.UtcNow;
+        await connection.Bus.Publish(outcome.Promoted
+            ? new ModelPromoted { Model = model, Alias = connection.Alias, FromVersion = outcome.ProductionVersion, Version = number, Reason = "approved after the gate", Actor = connection.Operator, PromotedAt = now }
+            : new ResumeChain { Model = model, At = now }, cancellation);
+        if (json)
+        {
+            Output.WriteJson(outcome);
+        }
+        else
+        {
+            if (outcome.Promoted)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Approved v{number} of {model} as {connection.Operator}: production v{outcome.ProductionVersion} → v{number}, {outcome.Reports} correction(s) applied.");
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"Approved v{number} of {model} as {connection.Operator}, but production moved to v{outcome.ProductionVersion} meanwhile: its {outcome.Reports} report(s) are edited again on it, without another approval.");
+            }
         }
         return 0;
     }
