@@ -27,7 +27,7 @@ public static class CorrectionsApp
             config.AddCommand<ShiftCommand>("shift").WithDescription("Write a shifted copy of Fashion-MNIST (IDX, and an image folder) for the lifelong benchmark and the gate");
             config.AddCommand<LifelongCommand>("lifelong").WithDescription("Correct a stream of reported mistakes on a shift with each method; curves against an oracle");
             config.AddCommand<MigrateCommand>("migrate").WithDescription("Bring the registry's schema up to date, as the migrator login (services run without DDL)");
-            config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version and promote it");
+            config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version: its first version goes live, later ones through the gate (or --override REASON)");
             config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
             config.AddCommand<VersionsCommand>("versions").WithDescription("List a model's versions with gate status and figures");
             config.AddCommand<LineageCommand>("lineage").WithDescription("Trace a version back to its trained ancestor, with every report it carries");
@@ -46,8 +46,8 @@ public static class CorrectionsApp
                 producers.AddCommand<ProducerRevokeCommand>("revoke").WithDescription("Refuse a producer from now on (its held reports too), with a reason");
             });
             config.AddCommand<PoisonCommand>("poison").WithDescription("Attack a model through the service with poisoned reports (patch backdoor or label flip) and measure what took hold");
-            config.AddCommand<ApproveCommand>("approve").WithDescription("Let held reports (of reviewed or untrusted producers) go on to the editor and the gate");
-            config.AddCommand<RefuseCommand>("refuse").WithDescription("Reject held reports, with a reason");
+            config.AddCommand<ApproveCommand>("approve").WithDescription("Let an untrusted producer's held reports go on to the editor, or a reviewed producer's candidate (-m M -v N) take production; --list shows those waiting");
+            config.AddCommand<RefuseCommand>("refuse").WithDescription("Reject held reports, or a candidate awaiting approval (-m M -v N), with a reason");
             var failures = new FailureReport(console);
             config.SetInterceptor(failures);
             config.SetExceptionHandler((exception, _) => failures.Write(exception));

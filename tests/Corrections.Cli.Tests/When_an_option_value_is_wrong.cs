@@ -17,4 +17,20 @@ public class When_an_option_value_is_wrong
 
         Reported.AsOneErrorLine(run, mentioning: "many");
     }
+
+    [Fact]
+    public async Task Should_ask_for_the_model_of_a_candidate_to_approve()
+    {
+        var run = await CommandLine.RunAsync("approve", "-v", "7");
+
+        Reported.AsOneErrorLine(run, mentioning: "--version needs --model");
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_mix_a_candidate_with_held_reports()
+    {
+        var run = await CommandLine.RunAsync("refuse", "-m", "m", "-v", "7", "--producer", "p", "--reason", "no");
+
+        Reported.AsOneErrorLine(run, mentioning: "--version names a candidate");
+    }
 }
