@@ -253,6 +253,9 @@ public class When_producers_send_reports(PipelineService pipeline)
         var forgesAnEvent = await BrokerQueues.RefusalAsync(asProducer, BrokerQueues.Publish("Corrections.Contracts:CandidateValidated", body, userId: pipeline.ProducerName));
         var readsReports = await BrokerQueues.RefusalAsync(asProducer, c => c.BasicGetAsync("misclassification-reported", autoAck: false));
         var purges = await BrokerQueues.RefusalAsync(asProducer, c => c.QueuePurgeAsync("misclassification-reported"));
+        // Above the broker's max_message_size (8 MiB, scripts/services): refused before any consumer deserialises it.
+        var oversized = await BrokerQueues.RefusalAsync(asProducer,
+            BrokerQueues.Publish("Corrections.Contracts:MisclassificationReported", new byte[9 * 1024 * 1024], userId: pipeline.ProducerName));
 
         Assert.NotNull(claimsAnother);
         Assert.Contains("406", claimsAnother);
@@ -260,6 +263,8 @@ public class When_producers_send_reports(PipelineService pipeline)
         Assert.Contains("403", forgesAnEvent);
         Assert.Contains("403", readsReports);
         Assert.Contains("403", purges);
+        Assert.NotNull(oversized);
+        Assert.Contains("406", oversized);
         // The one message it was allowed to send was garbage: ingest dead-letters it; drain it so no later test sees it.
         await pipeline.WaitUntilAsync(async _ => (await BrokerQueues.DrainAsync(pipeline.RabbitSettings, "misclassification-reported_error")).Count > 0,
             "the garbage lands in _error", 30);

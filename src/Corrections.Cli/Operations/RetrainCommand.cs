@@ -139,7 +139,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         var (unfolded, _) = await scope.ServiceProvider.GetRequiredService<RetrainingRun>().WaitingAsync(settings.Model, cancellation);
         if (unfolded == 0 && !settings.Scheduled)
         {
-            throw new OperatorError($"Nothing to fold into '{settings.Model}': no applied or backlogged correction since the last retrain.");
+            throw new OperatorError($"Nothing to fold into '{settings.Model}': no correction it may fold (applied or backlogged, from a trusted producer or approved) since the last retrain.");
         }
         var asked = settings.Since ?? DateTimeOffset.UtcNow;
         // The version this command waits for: the one its own trigger's run registers, or the first a cron fire does.
