@@ -24,7 +24,12 @@ public static class ReportEndpoints
 
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Path, PostAsync);
+        routes.MapPost(Path, PostAsync).WithName("PostReport").WithTags("reports")
+            .Accepts<MisclassificationReported>("application/json")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return routes;
     }
 
@@ -32,19 +37,10 @@ public static class ReportEndpoints
         HttpRequest request, ProducerDirectory producers, ReportIntake intake,
         IOptions<ProducerOptions> options, IPublishEndpoint bus, CancellationToken cancellation)
     {
-        var authentication = await producers.AuthenticateAsync(ProducerKey.From(request), cancellation);
-        if (authentication.Failure == "revoked")
+        var (authentication, refusal) = await ProducerChallenge.CheckAsync(request, producers, options.Value.AllowAnonymous, cancellation);
+        if (refusal is not null)
         {
-            return Results.Problem($"Producer '{authentication.Producer!.Name}' was revoked at {authentication.Producer.RevokedAt:u}; its key is refused.",
-                statusCode: StatusCodes.Status403Forbidden, title: "producer-revoked");
-        }
-        if (!authentication.Succeeded && !(authentication == Authentication.Missing && options.Value.AllowAnonymous))
-        {
-            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-            var detail = authentication == Authentication.Missing
-                ? $"Send a producer's API key as 'Authorization: Bearer <key>' or '{ProducerKey.Header}: <key>' (`corrections producers add` makes one)."
-                : "No producer holds this API key.";
-            return Results.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "unauthenticated");
+            return refusal;
         }
         // Read only once the caller is known: nobody anonymous makes the worker parse a large body.
         MisclassificationReported? report;

@@ -46,6 +46,7 @@ public static class WorkerComposition
             builder.Services.AddRetrainingScheduler(builder.Configuration, registry);
             builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
         }
+        builder.Services.AddCorrectionsHttp();
         // Health of the registry, the model store, the validation sets and the bus at /health; metrics at /metrics.
         builder.Services.AddPipelineHealthChecks();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -62,10 +63,10 @@ public static class WorkerComposition
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
         configuration.GetValue("Pipeline:MaxInputBytes", 4 * 1024 * 1024) / 3 * 4 + 64 * 1024;
 
-    /// <summary>The worker's HTTP surface: reports in, health (JSON, every check with its description), metrics.</summary>
+    /// <summary>The worker's HTTP surface: the API v1 and its OpenAPI document, health (JSON, every check with its description), metrics.</summary>
     public static WebApplication MapCorrectionsWorker(this WebApplication app)
     {
-        app.MapReportEndpoints();
+        app.MapCorrectionsHttp();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapPrometheusScrapingEndpoint();
         return app;

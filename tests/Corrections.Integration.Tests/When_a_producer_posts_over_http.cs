@@ -1,18 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Corrections.Http;
 using Corrections.Integration.Tests.Infrastructure;
-using Corrections.Messaging;
-using Corrections.Pipeline;
 using Corrections.Pipeline.Producers;
-using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -106,41 +98,7 @@ public class When_a_producer_posts_over_http(PipelineService pipeline)
         Assert.False(await registry.Reports.AnyAsync(r => r.ReportId == report.ReportId));
     }
 
-    /// <summary>
-    /// The HTTP adapter as the worker hosts it (its body limit too), on a port of its own, logged in to the broker as
-    /// the worker.
-    /// </summary>
-    private async Task<WebApplication> StartAsync(int? maxInputBytes = null)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddInMemoryCollection(pipeline.RabbitSettings);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Postgres:ConnectionString"] = pipeline.ConnectionString,
-            ["Pipeline:ModelStoreRoot"] = pipeline.Store.Path,
-        });
-        if (maxInputBytes is { } max)
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pipeline:MaxInputBytes"] = $"{max}" });
-        }
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Corrections.Worker.WorkerComposition.MaxRequestBodyBytes(builder.Configuration));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddCorrectionsRegistry(builder.Configuration).AddCorrectionsPipeline(builder.Configuration).AddCorrectionsMessaging(builder.Configuration);
-        var app = builder.Build();
-        app.MapReportEndpoints();
-        await app.StartAsync();
-        return app;
-    }
+    private Task<WebApplication> StartAsync(int? maxInputBytes = null) => HttpApiHost.StartAsync(pipeline, maxInputBytes);
 
-    private static HttpClient Client(WebApplication app, string? key)
-    {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var client = new HttpClient { BaseAddress = new Uri(address) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-        return client;
-    }
+    private static HttpClient Client(WebApplication app, string? key) => HttpApiHost.Client(app, key);
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using Corrections.Cli.Console;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
-using Microsoft.EntityFrameworkCore;
+using Corrections.Pipeline.Queries;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -38,8 +38,6 @@ public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
         public int Limit { get; init; } = 50;
     }
 
-    public sealed record Row(Guid ReportId, string Model, string Status, string? Producer, string Source, int PredictedLabel, int CorrectLabel, DateTimeOffset ReceivedAt, int? Version, string? Reason);
-
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         ReportStatus? status = settings.Status is null ? null
@@ -49,32 +47,8 @@ public sealed class HistoryCommand : AsyncCommand<HistoryCommand.Settings>
         var until = Time(settings.Until, "--until");
         await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
         await using var scope = connection.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-        var query = db.Reports.AsNoTracking();
-        if (settings.Model is not null)
-        {
-            query = query.Where(r => r.ModelName == settings.Model);
-        }
-        if (settings.Producer is not null)
-        {
-            query = query.Where(r => r.Producer == settings.Producer);
-        }
-        if (status is not null)
-        {
-            query = query.Where(r => r.Status == status);
-        }
-        if (since is not null)
-        {
-            query = query.Where(r => r.ReceivedAt >= since);
-        }
-        if (until is not null)
-        {
-            query = query.Where(r => r.ReceivedAt < until);
-        }
-        var rows = await query.OrderByDescending(r => r.ReceivedAt).Take(settings.Limit)
-            .Select(r => new Row(r.ReportId, r.ModelName, r.Status.ToString(), r.Producer, r.Source, r.PredictedLabel, r.CorrectLabel, r.ReceivedAt,
-                db.Versions.Where(v => v.Id == r.VersionId).Select(v => (int?)v.Number).FirstOrDefault(), r.RejectionReason ?? r.BacklogReason))
-            .ToListAsync(cancellation);
+        var rows = await scope.ServiceProvider.GetRequiredService<RegistryDbContext>()
+            .ReportsAsync(new ReportFilter(settings.Model, status, settings.Producer, since, until, settings.Limit), cancellation);
         if (settings.Json)
         {
             Output.WriteJson(rows);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Corrections.Cli.Console;
 using Corrections.Registry;
+using Corrections.Pipeline.Queries;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -18,10 +19,6 @@ public sealed class LineageCommand : AsyncCommand<LineageCommand.Settings>
         public int? Version { get; init; }
     }
 
-    public sealed record Step(int Version, string Kind, string Status, string CreatedBy, DateTimeOffset CreatedAt, IReadOnlyList<Fix> Reports);
-
-    public sealed record Fix(Guid ReportId, string Source, int PredictedLabel, int CorrectLabel, DateTimeOffset ObservedAt, DateTimeOffset ReceivedAt, int? EditSteps);
-
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
@@ -32,21 +29,7 @@ public sealed class LineageCommand : AsyncCommand<LineageCommand.Settings>
             ?? throw new OperatorError($"'{settings.Model}' has no {connection.Alias} version; pass --version.");
         var versions = await db.Versions.AsNoTracking().Where(v => v.ModelId == modelId).ToDictionaryAsync(v => v.Id, cancellation);
         var current = versions.Values.SingleOrDefault(v => v.Number == number) ?? throw new OperatorError($"'{settings.Model}' has no version {number}.");
-        var chain = new List<Registry.Entities.ModelVersion> { current };
-        while (chain[^1].ParentId is { } parent)
-        {
-            chain.Add(versions[parent]);
-        }
-        chain.Reverse();
-        var ids = chain.Select(v => v.Id).ToList();
-        var reports = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && ids.Contains(r.VersionId.Value)).ToListAsync(cancellation);
-        var reportIds = reports.Select(r => r.ReportId).ToList();
-        var steps = await db.Edits.AsNoTracking().Where(e => reportIds.Contains(e.ReportId) && e.Success)
-            .ToDictionaryAsync(e => (e.ReportId, e.VersionId), e => e.Steps, cancellation);
-        var lineage = chain.Select(v => new Step(v.Number, v.Kind.ToString(), v.Status.ToString(), v.CreatedBy, v.CreatedAt,
-            [.. reports.Where(r => r.VersionId == v.Id).OrderBy(r => r.ReceivedAt).Select(r => new Fix(
-                r.ReportId, r.Source, r.PredictedLabel, r.CorrectLabel, r.ObservedAt, r.ReceivedAt,
-                steps.TryGetValue((r.ReportId, v.Id), out var s) ? s : null))])).ToList();
+        var lineage = await db.LineageAsync(current, cancellation);
         if (settings.Json)
         {
             Output.WriteJson(lineage);
