@@ -28,6 +28,7 @@ public static class CorrectionsApp
             config.AddCommand<LifelongCommand>("lifelong").WithDescription("Correct a stream of reported mistakes on a shift with each method; curves against an oracle");
             config.AddCommand<MigrateCommand>("migrate").WithDescription("Bring the registry's schema up to date, as the migrator login (services run without DDL)");
             config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version: its first version goes live, later ones through the gate (or --override REASON)");
+            config.AddCommand<ExportCommand>("export").WithDescription("Write a version (default: production) as one whole file: safetensors for other tools, or the store's .ctm");
             config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
             config.AddCommand<VersionsCommand>("versions").WithDescription("List a model's versions with gate status and figures");
             config.AddCommand<LineageCommand>("lineage").WithDescription("Trace a version back to its trained ancestor, with every report it carries");

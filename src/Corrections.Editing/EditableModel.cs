@@ -194,7 +194,15 @@ public sealed class EditableModel(Network network, Normalization normalization, 
                 metadata[key] = value;
             }
         }
-        TensorArchive.Write(path, tensors, metadata);
+        // The same tensors and metadata either way: a .safetensors path is for other tools, anything else the store's format.
+        if (SafeTensors.Names(path))
+        {
+            SafeTensors.Write(path, tensors, metadata);
+        }
+        else
+        {
+            TensorArchive.Write(path, tensors, metadata);
+        }
     }
 
     /// <summary>Every tensor of the model by its stored name: parameters, buffers, and the editor's (<c>editor.*</c>).</summary>
@@ -214,9 +222,10 @@ public sealed class EditableModel(Network network, Normalization normalization, 
         }
     }
 
+    /// <summary>A model file: the store's format, or safetensors (by the <c>.safetensors</c> extension) as <see cref="Save"/> writes it.</summary>
     public static EditableModel Load(string path)
     {
-        var (tensors, metadata) = TensorArchive.Read(path);
+        var (tensors, metadata) = SafeTensors.Names(path) ? SafeTensors.Read(path) : TensorArchive.Read(path);
         try
         {
             string Required(string key) => metadata.TryGetValue(key, out var value)

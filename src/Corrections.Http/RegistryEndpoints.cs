@@ -36,6 +36,12 @@ public static class RegistryEndpoints
             .Produces<VersionDetail>().ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/models/{model}/aliases/{alias}", GetAliasAsync).WithName("GetAlias").WithTags("models")
             .Produces<AliasTarget>().ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/models/{model}/versions/{number:int}/artifact", GetArtifactAsync).WithName("GetArtifact").WithTags("models")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/models/{model}/aliases/{alias}/artifact", GetAliasArtifactAsync).WithName("GetAliasArtifact").WithTags("models")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -119,6 +125,42 @@ public static class RegistryEndpoints
         var version = await db.VersionAsync(model, number, cancellation);
         return Results.Ok(new AliasTarget(model, alias, number, version!.Sha256, version.Summary.Kind, version.Summary.Status));
     }
+
+    /// <summary>
+    /// The version's model file, whole, as <c>.ctm</c> (default) or safetensors; its SHA-256 is the ETag, so a client
+    /// that has it gets 304 on <c>If-None-Match</c>.
+    /// </summary>
+    private static async Task<IResult> GetArtifactAsync(string model, int number, string? format, Artifacts artifacts, RegistryDbContext db, CancellationToken cancellation)
+    {
+        if (Format(format) is not { } parsed)
+        {
+            return BadRequest($"format is ctm or safetensors, not '{format}'.");
+        }
+        if (await artifacts.MaterialiseAsync(model, number, parsed, cancellation) is not { } artifact)
+        {
+            return await db.ModelRowAsync(model, cancellation) is null ? NoModel(model) : NotFound($"Model '{model}' has no version {number}.");
+        }
+        return Results.File(artifact.Path, "application/octet-stream", artifact.FileName,
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{artifact.Sha256}\""));
+    }
+
+    private static async Task<IResult> GetAliasArtifactAsync(string model, string alias, string? format, Artifacts artifacts, RegistryDbContext db, CancellationToken cancellation)
+    {
+        if (await db.ModelRowAsync(model, cancellation) is not { } row)
+        {
+            return NoModel(model);
+        }
+        return row.Aliases.TryGetValue(alias, out var number)
+            ? await GetArtifactAsync(model, number, format, artifacts, db, cancellation)
+            : NotFound($"Model '{model}' has no alias '{alias}'.");
+    }
+
+    private static ArtifactFormat? Format(string? format) => format?.ToLowerInvariant() switch
+    {
+        null or "ctm" => ArtifactFormat.Ctm,
+        "safetensors" => ArtifactFormat.Safetensors,
+        _ => null,
+    };
 
     private static IResult NoModel(string model) => NotFound($"No model named '{model}' is registered.");
 

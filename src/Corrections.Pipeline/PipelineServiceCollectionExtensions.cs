@@ -56,6 +56,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<ProducerDirectory>();
         services.AddScoped<ProducerRevocation>();
         services.AddScoped<Chain.CandidateApprovals>();
+        services.AddScoped<Queries.Artifacts>();
         services.AddScoped<ProducerAdmission>();
         services.AddScoped<HeldReports>();
         services.AddScoped<ReportIntake>();

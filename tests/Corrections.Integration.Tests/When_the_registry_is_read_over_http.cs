@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Corrections.Editing.Tests;
 using Corrections.Http;
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Pipeline.Queries;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Corrections.Integration.Tests;
 
@@ -98,6 +100,51 @@ public class When_the_registry_is_read_over_http(PipelineService pipeline)
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
     }
 
+    [Fact]
+    public async Task Should_hand_out_a_version_whole_as_ctm_or_safetensors_with_its_hash_as_etag()
+    {
+        const string model = PipelineService.ArtifactModel;
+        var v1 = await pipeline.RegisterAsync(model);
+        await pipeline.Bus.Publish(pipeline.Report(model, 79));
+        await pipeline.WaitUntilAsync(async db => await db.Versions.CountAsync(v => v.ModelId == v1.ModelId && v.Status == VersionStatus.Accepted) >= 2, "an edit is promoted");
+        await using var app = await HttpApiHost.StartAsync(pipeline);
+        using var http = HttpApiHost.Client(app, pipeline.ProducerKey);
+        var alias = (await http.GetFromJsonAsync<AliasTarget>($"/v1/models/{model}/aliases/production", Json))!;
+        using var directory = new TemporaryDirectory();
+
+        var ctm = await http.GetAsync($"/v1/models/{model}/versions/{alias.Version}/artifact");
+        var safetensors = await http.GetAsync($"/v1/models/{model}/versions/{alias.Version}/artifact?format=safetensors");
+        var viaAlias = await http.GetAsync($"/v1/models/{model}/aliases/production/artifact");
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, $"/v1/models/{model}/versions/{alias.Version}/artifact");
+        conditional.Headers.IfNoneMatch.Add(ctm.Headers.ETag!);
+        var unchanged = await http.SendAsync(conditional);
+        var badFormat = await http.GetAsync($"/v1/models/{model}/versions/{alias.Version}/artifact?format=onnx");
+        var missing = await http.GetAsync($"/v1/models/{model}/versions/999/artifact");
+
+        Assert.Equal(HttpStatusCode.OK, ctm.StatusCode);
+        var ctmPath = directory.File("m.ctm");
+        await File.WriteAllBytesAsync(ctmPath, await ctm.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"\"{Corrections.Editing.Persistence.TensorArchive.Sha256(ctmPath)}\"", ctm.Headers.ETag!.Tag);
+        Assert.Equal(ctm.Headers.ETag, viaAlias.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // Its versions are stored as deltas (a remembering chain); what comes out is whole, and both formats hold the same tensors as the store's model.
+        var safetensorsPath = directory.File("m.safetensors");
+        await File.WriteAllBytesAsync(safetensorsPath, await safetensors.Content.ReadAsByteArrayAsync());
+        using var fromCtm = Corrections.Editing.EditableModel.Load(ctmPath);
+        using var fromSafetensors = Corrections.Editing.EditableModel.Load(safetensorsPath);
+        await using var registry = pipeline.Registry();
+        var production = await registry.Versions.SingleAsync(v => v.ModelId == v1.ModelId && v.Number == alias.Version);
+        Assert.True(production.IsDelta);
+        var stored = pipeline.Services.GetRequiredService<Corrections.Pipeline.Edits.ModelCache>().Get(production);
+        foreach (var (name, tensor) in stored.NamedTensors())
+        {
+            Assert.True(tensor.eq(fromCtm.NamedTensors().Single(t => t.Name == name).Tensor).all().item<bool>(), $"{name} (ctm)");
+            Assert.True(tensor.eq(fromSafetensors.NamedTensors().Single(t => t.Name == name).Tensor).all().item<bool>(), $"{name} (safetensors)");
+        }
+    }
+
     /// <summary>
     /// The served OpenAPI document is the checked-in one, so every change to the API shows in a diff. After a deliberate
     /// change: <c>CORRECTIONS_WRITE_OPENAPI=1 scripts/test --filter FullyQualifiedName~OpenApi</c> rewrites it.
@@ -116,7 +163,7 @@ public class When_the_registry_is_read_over_http(PipelineService pipeline)
 
         var checkedIn = JsonNode.Parse(await File.ReadAllTextAsync(path))!.ToJsonString(Document);
         Assert.Equal(checkedIn, served);
-        foreach (var operation in new[] { "PostReport", "GetReport", "ListReports", "ListModels", "GetModel", "ListVersions", "GetVersion", "GetAlias" })
+        foreach (var operation in new[] { "PostReport", "GetReport", "ListReports", "ListModels", "GetModel", "ListVersions", "GetVersion", "GetAlias", "GetArtifact", "GetAliasArtifact" })
         {
             Assert.Contains($"\"operationId\": \"{operation}\"", served, StringComparison.Ordinal);
         }

@@ -25,31 +25,19 @@ public static class TensorArchive
             throw new ArgumentException($"Tensor name {duplicate.Key} appears twice.");
         }
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header(new SortedDictionary<string, string>(metadata.ToDictionary()), entries));
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            stream.Write(Magic);
+            Span<byte> length = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(length, header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (var (_, t) in tensors)
             {
-                stream.Write(Magic);
-                Span<byte> length = stackalloc byte[4];
-                BinaryPrimitives.WriteInt32LittleEndian(length, header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (var (_, t) in tensors)
-                {
-                    using var cpu = t.detach().cpu().contiguous();
-                    stream.Write(cpu.bytes);
-                }
-                stream.Flush(flushToDisk: true);
+                using var cpu = t.detach().cpu().contiguous();
+                stream.Write(cpu.bytes);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        });
     }
 
     public static (IReadOnlyList<(string Name, Tensor Tensor)> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)

@@ -62,6 +62,9 @@ public sealed class PipelineService : IAsyncLifetime
     /// <summary>A second remembering model, for the test of reports that arrive while a consolidation trains.</summary>
     public const string MemoryLateModel = "flow-memory-late";
 
+    /// <summary>A remembering model for the artifact download: its versions are stored as deltas, which a download resolves.</summary>
+    public const string ArtifactModel = "http-read-artifact";
+
     private readonly RabbitMqService _rabbit = new();
     private readonly PostgresService _postgres = new();
     private readonly List<IHost> _hosts = [];
@@ -246,6 +249,7 @@ public sealed class PipelineService : IAsyncLifetime
             // No drawdown limits here: the shipped ones (ValidationSetOptions: 1 pp vs parent, 3 pp cumulative) apply.
             ["Memory:Models:0"] = MemoryModel,
             ["Memory:Models:1"] = MemoryLateModel,
+            ["Memory:Models:2"] = ArtifactModel,
             ["Validation:Sets:0:Name"] = HeldOutSet,
             ["Validation:Sets:0:Format"] = "fashion-mnist",
             ["Validation:Sets:0:Path"] = FashionMnist.DefaultDirectory,

@@ -1,0 +1,42 @@
+using Corrections.Editing.Persistence;
+using Corrections.Pipeline.Edits;
+using Corrections.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Corrections.Pipeline.Queries;
+
+/// <summary>
+/// A version as a file another system can load: edits are stored as deltas on their parent, so a version is
+/// materialised in full (its chain resolved, hashes checked on the way) once per format, under the store's
+/// <c>.artifacts/</c>, and served from there. Files are deterministic, so the SHA-256 names the content.
+/// </summary>
+public sealed class Artifacts(RegistryDbContext db, ModelCache models, IOptions<PipelineOptions> options)
+{
+    /// <summary>Version <paramref name="number"/> of <paramref name="model"/> as a whole file; null when it does not exist.</summary>
+    public async Task<Artifact?> MaterialiseAsync(string model, int number, ArtifactFormat format, CancellationToken cancellation)
+    {
+        var version = await db.Versions.AsNoTracking()
+            .SingleOrDefaultAsync(v => v.Number == number && db.Models.Any(m => m.Id == v.ModelId && m.Name == model), cancellation);
+        if (version is null)
+        {
+            return null;
+        }
+        var store = new ModelStore(options.Value.ModelStoreRoot);
+        if (format == ArtifactFormat.Ctm && !version.IsDelta)
+        {
+            // Stored whole already: the stored file is the artifact, its recorded hash checked as every load checks it.
+            var stored = Path.Combine(store.Root, version.StorageLocation);
+            var sha256 = TensorArchive.Sha256(stored);
+            return sha256 == version.Sha256 ? new Artifact(model, number, format, stored, sha256)
+                : throw new Editing.Data.DataFormatException($"v{number} of '{model}' changed on disk: its file hashes to {sha256}, the registry recorded {version.Sha256}.");
+        }
+        var path = Path.Combine(store.Root, ".artifacts", model, $"{number}{(format == ArtifactFormat.Safetensors ? SafeTensors.Extension : ".ctm")}");
+        if (!File.Exists(path))
+        {
+            // Written atomically: two requests at once each write a whole file and one rename wins.
+            models.Get(version).Save(path);
+        }
+        return new Artifact(model, number, format, path, TensorArchive.Sha256(path));
+    }
+}
