@@ -42,6 +42,7 @@ public static class RegistryEndpoints
         v1.MapGet("/models/{model}/aliases/{alias}/artifact", GetAliasArtifactAsync).WithName("GetAliasArtifact").WithTags("models")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapPredictEndpoints();
         return routes;
     }
 

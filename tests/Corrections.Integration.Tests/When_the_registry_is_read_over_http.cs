@@ -145,6 +145,44 @@ public class When_the_registry_is_read_over_http(PipelineService pipeline)
         }
     }
 
+    [Fact]
+    public async Task Should_confirm_a_fix_by_predicting_the_corrected_label_on_production_and_the_old_one_on_v1()
+    {
+        const string model = "http-predict";
+        await pipeline.RegisterAsync(model);
+        var report = pipeline.Report(model, 80);
+        await pipeline.Bus.Publish(report);
+        await pipeline.WaitUntilAsync(async db => await db.Reports.AnyAsync(r => r.ReportId == report.ReportId && r.Status == ReportStatus.Applied), "the report is applied");
+        await using var app = await HttpApiHost.StartAsync(pipeline);
+        using var http = HttpApiHost.Client(app, pipeline.ProducerKey);
+        var png = pipeline.ReportAsPng(model, 80).Input;
+
+        var now = await http.PostAsJsonAsync($"/v1/models/{model}/predict", new PredictRequest { Inputs = [report.Input, png], Top = 2 });
+        var before = await http.PostAsJsonAsync($"/v1/models/{model}/predict", new PredictRequest { Inputs = [report.Input], Version = 1 });
+        var wrongShape = await http.PostAsJsonAsync($"/v1/models/{model}/predict",
+            new PredictRequest { Inputs = [new Contracts.ReportedInput { Shape = [3, 28, 28], Tensor = new byte[3 * 28 * 28 * 4] }] });
+        var tooMany = await http.PostAsJsonAsync($"/v1/models/{model}/predict", new PredictRequest { Inputs = [.. Enumerable.Repeat(report.Input, PredictEndpoints.MaxInputs + 1)] });
+        var unknown = await http.PostAsJsonAsync("/v1/models/no-such-model/predict", new PredictRequest { Inputs = [report.Input] });
+        var noVersion = await http.PostAsJsonAsync($"/v1/models/{model}/predict", new PredictRequest { Inputs = [report.Input], Version = 999 });
+        using var anonymous = HttpApiHost.Client(app, key: null);
+        var nobody = await anonymous.PostAsJsonAsync($"/v1/models/{model}/predict", new PredictRequest { Inputs = [report.Input] });
+
+        Assert.Equal(HttpStatusCode.OK, now.StatusCode);
+        var fixedNow = (await now.Content.ReadFromJsonAsync<PredictResponse>(Json))!;
+        Assert.True(fixedNow.Version > 1);
+        Assert.Equal([report.CorrectLabel, report.CorrectLabel], fixedNow.Predictions.Select(p => p[0].Label));
+        Assert.All(fixedNow.Predictions, p => Assert.Equal(2, p.Count));
+        Assert.All(fixedNow.Predictions, p => Assert.True(p[0].Probability >= p[1].Probability && p[0].Probability <= 1));
+        var old = (await before.Content.ReadFromJsonAsync<PredictResponse>(Json))!;
+        Assert.Equal((1, report.PredictedLabel), (old.Version, old.Predictions[0][0].Label));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongShape.StatusCode);
+        Assert.Contains("shape-mismatch", await wrongShape.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, noVersion.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, nobody.StatusCode);
+    }
+
     /// <summary>
     /// The served OpenAPI document is the checked-in one, so every change to the API shows in a diff. After a deliberate
     /// change: <c>CORRECTIONS_WRITE_OPENAPI=1 scripts/test --filter FullyQualifiedName~OpenApi</c> rewrites it.
@@ -163,7 +201,7 @@ public class When_the_registry_is_read_over_http(PipelineService pipeline)
 
         var checkedIn = JsonNode.Parse(await File.ReadAllTextAsync(path))!.ToJsonString(Document);
         Assert.Equal(checkedIn, served);
-        foreach (var operation in new[] { "PostReport", "GetReport", "ListReports", "ListModels", "GetModel", "ListVersions", "GetVersion", "GetAlias", "GetArtifact", "GetAliasArtifact" })
+        foreach (var operation in new[] { "PostReport", "GetReport", "ListReports", "ListModels", "GetModel", "ListVersions", "GetVersion", "GetAlias", "GetArtifact", "GetAliasArtifact", "Predict" })
         {
             Assert.Contains($"\"operationId\": \"{operation}\"", served, StringComparison.Ordinal);
         }

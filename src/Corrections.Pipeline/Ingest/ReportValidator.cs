@@ -61,7 +61,16 @@ public static partial class ReportValidator
         {
             throw new InvalidReportException("not-a-misclassification", $"PredictedLabel and CorrectLabel are both {report.CorrectLabel}: there is nothing to correct.");
         }
-        var input = report.Input ?? throw new InvalidReportException("missing-input", "Input is missing.");
+        return ValidateInput(report.Input, model, maxInputBytes);
+    }
+
+    /// <summary>Checks one input (a report's, or one to predict on) against the model and returns it decoded.</summary>
+    public static ValidatedInput ValidateInput(ReportedInput? input, ModelInputSpec model, int maxInputBytes)
+    {
+        if (input is null)
+        {
+            throw new InvalidReportException("missing-input", "Input is missing.");
+        }
         return (input.Tensor, input.EncodedImage) switch
         {
             (not null, not null) => throw new InvalidReportException("ambiguous-input", "Input has both a tensor and an encoded image; send exactly one."),
