@@ -10,4 +10,10 @@ public sealed record ModelRolledBack
     public required string Reason { get; init; }
     public required string Actor { get; init; }
     public required DateTimeOffset RolledBackAt { get; init; }
+
+    /// <summary>
+    /// Where the version's model file is, whole, on the HTTP API (relative to it; a producer's key; <c>?format=safetensors</c>
+    /// for other tools). Its ETag is the file's SHA-256, so a serving system fetches it once.
+    /// </summary>
+    public string Artifact => $"/v1/models/{Uri.EscapeDataString(Model)}/versions/{Version}/artifact";
 }

@@ -115,6 +115,17 @@ public class When_the_registry_is_read_over_http(PipelineService pipeline)
         var ctm = await http.GetAsync($"/v1/models/{model}/versions/{alias.Version}/artifact");
         var safetensors = await http.GetAsync($"/v1/models/{model}/versions/{alias.Version}/artifact?format=safetensors");
         var viaAlias = await http.GetAsync($"/v1/models/{model}/aliases/production/artifact");
+        // What a serving system that heard the promotion fetches.
+        var announced = new Contracts.ModelPromoted
+        {
+            Model = model,
+            Alias = "production",
+            Version = alias.Version,
+            Reason = "test",
+            Actor = "test",
+            PromotedAt = DateTimeOffset.UtcNow,
+        };
+        var viaEvent = await http.GetAsync(announced.Artifact);
         using var conditional = new HttpRequestMessage(HttpMethod.Get, $"/v1/models/{model}/versions/{alias.Version}/artifact");
         conditional.Headers.IfNoneMatch.Add(ctm.Headers.ETag!);
         var unchanged = await http.SendAsync(conditional);
@@ -126,6 +137,8 @@ public class When_the_registry_is_read_over_http(PipelineService pipeline)
         await File.WriteAllBytesAsync(ctmPath, await ctm.Content.ReadAsByteArrayAsync());
         Assert.Equal($"\"{Corrections.Editing.Persistence.TensorArchive.Sha256(ctmPath)}\"", ctm.Headers.ETag!.Tag);
         Assert.Equal(ctm.Headers.ETag, viaAlias.Headers.ETag);
+        Assert.Equal(ctm.Headers.ETag, viaEvent.Headers.ETag);
+        Assert.Contains("\"artifact\"", System.Text.Json.JsonSerializer.Serialize(announced, Json));
         Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
