@@ -47,6 +47,13 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ValidationFeatures>();
         services.AddSingleton<ValidationData>();
         services.AddSingleton<TriggerReferences>();
+        services.AddOptions<Webhooks.WebhookOptions>()
+            .Bind(configuration.GetSection(Webhooks.WebhookOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Subscribers.All(s => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(s, new(s), null, validateAllProperties: true)),
+                "Webhooks:Subscribers: every subscriber needs a Name (a-z, 0-9, '.', '_', '-'), an absolute Url and a Secret of 16 or more characters.")
+            .ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookDispatcher>();
         services.AddOptions<ProducerOptions>()
             .Bind(configuration.GetSection(ProducerOptions.Section))
             .ValidateDataAnnotations()
@@ -108,5 +115,7 @@ public static class PipelineServiceCollectionExtensions
         bus.AddConsumer<CandidateValidatedConsumer, SerialConsumerDefinition<CandidateValidatedConsumer>>();
         bus.AddConsumer<CandidateRejectedConsumer, SerialConsumerDefinition<CandidateRejectedConsumer>>();
         bus.AddConsumer<ResumeChainConsumer, SerialConsumerDefinition<ResumeChainConsumer>>();
+        bus.AddConsumer<ModelPromotedConsumer>();
+        bus.AddConsumer<ModelRolledBackConsumer>();
     }
 }

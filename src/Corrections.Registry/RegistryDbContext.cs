@@ -13,6 +13,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<EditRecord> Edits => Set<EditRecord>();
     public DbSet<ValidationRecord> Validations => Set<ValidationRecord>();
     public DbSet<Producer> Producers => Set<Producer>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -86,6 +87,16 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             producer.Property(p => p.ApiKeyPrefix).HasMaxLength(16);
             producer.Property(p => p.CreatedBy).HasMaxLength(MaxNameLength);
             producer.Property(p => p.RevokedBy).HasMaxLength(MaxNameLength);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.ToTable("webhook_deliveries");
+            delivery.HasIndex(d => d.DeliveryId);
+            delivery.HasIndex(d => new { d.Model, d.Version });
+            delivery.Property(d => d.Subscriber).HasMaxLength(MaxNameLength);
+            delivery.Property(d => d.Event).HasMaxLength(32);
+            delivery.Property(d => d.Model).HasMaxLength(MaxNameLength);
         });
 
         modelBuilder.Entity<EditRecord>(edit =>

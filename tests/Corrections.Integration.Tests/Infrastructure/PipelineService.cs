@@ -69,6 +69,9 @@ public sealed class PipelineService : IAsyncLifetime
     private readonly PostgresService _postgres = new();
     private readonly List<IHost> _hosts = [];
     private IHost? _producer;
+
+    /// <summary>The webhook endpoint the workers deliver promotions and rollbacks to.</summary>
+    public WebhookReceiver Webhooks { get; } = new();
     private ServiceProvider? _operator;
     private TestDatabase? _database;
 
@@ -153,6 +156,7 @@ public sealed class PipelineService : IAsyncLifetime
         await BrokerQueues.PurgeAsync(_rabbit.Settings, "misclassification-reported", "report-accepted", "candidate-created");
         BaseModel = TrainBase();
         (Mistakes, BeyondLimit) = Screen(BaseModel, Test, FindMistakes(BaseModel, Test));
+        await Webhooks.StartAsync();
         foreach (var worker in new[] { "worker-a", "worker-b" })
         {
             var host = BuildHost(worker);
@@ -250,6 +254,10 @@ public sealed class PipelineService : IAsyncLifetime
             ["Memory:Models:0"] = MemoryModel,
             ["Memory:Models:1"] = MemoryLateModel,
             ["Memory:Models:2"] = ArtifactModel,
+            ["Webhooks:Subscribers:0:Name"] = "test-receiver",
+            ["Webhooks:Subscribers:0:Url"] = Webhooks.Url,
+            ["Webhooks:Subscribers:0:Secret"] = WebhookReceiver.Secret,
+            ["Webhooks:RetryDelayMs"] = "50",
             ["Validation:Sets:0:Name"] = HeldOutSet,
             ["Validation:Sets:0:Format"] = "fashion-mnist",
             ["Validation:Sets:0:Path"] = FashionMnist.DefaultDirectory,
@@ -394,6 +402,7 @@ public sealed class PipelineService : IAsyncLifetime
         {
             await _operator.DisposeAsync();
         }
+        await Webhooks.DisposeAsync();
         BaseModel?.Dispose();
         Test?.Dispose();
         if (_database is not null)
