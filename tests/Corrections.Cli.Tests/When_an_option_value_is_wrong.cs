@@ -33,4 +33,12 @@ public class When_an_option_value_is_wrong
 
         Reported.AsOneErrorLine(run, mentioning: "--version names a candidate");
     }
+
+    [Fact]
+    public async Task Should_name_the_formats_a_version_can_be_exported_in()
+    {
+        var run = await CommandLine.RunAsync("export", "-m", "m", "--format", "onnx");
+
+        Reported.AsOneErrorLine(run, mentioning: "--format is ctm or safetensors, not 'onnx'");
+    }
 }
