@@ -47,16 +47,20 @@ public static class RegistryQueries
         (await ModelRows(db, db.Models.AsNoTracking().Where(m => m.Name == name), cancellation)).SingleOrDefault();
 
     /// <summary>Every version of <paramref name="model"/>, oldest first; null when no such model is registered.</summary>
-    public static async Task<IReadOnlyList<VersionRow>?> VersionsAsync(this RegistryDbContext db, string model, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<VersionRow>?> VersionsAsync(this RegistryDbContext db, string model, CancellationToken cancellation) =>
+        await ModelIdAsync(db, model, cancellation) is { } id ? await RowsAsync(db, id, only: null, cancellation) : null;
+
+    private static Task<int?> ModelIdAsync(RegistryDbContext db, string model, CancellationToken cancellation) =>
+        db.Models.AsNoTracking().Where(m => m.Name == model).Select(m => (int?)m.Id).SingleOrDefaultAsync(cancellation);
+
+    /// <summary>The rows of a model's versions, or of version <paramref name="only"/>: the counts and figures are read for those alone.</summary>
+    private static async Task<IReadOnlyList<VersionRow>> RowsAsync(RegistryDbContext db, int modelId, int? only, CancellationToken cancellation)
     {
-        var modelId = await db.Models.AsNoTracking().Where(m => m.Name == model).Select(m => (int?)m.Id).SingleOrDefaultAsync(cancellation);
-        if (modelId is not { } id)
-        {
-            return null;
-        }
-        var versions = await db.Versions.AsNoTracking().Where(v => v.ModelId == id).OrderBy(v => v.Number).ToListAsync(cancellation);
-        var numbers = versions.ToDictionary(v => v.Id, v => v.Number);
-        var aliases = await db.Aliases.AsNoTracking().Where(a => a.ModelId == id).ToListAsync(cancellation);
+        var versions = await db.Versions.AsNoTracking().Where(v => v.ModelId == modelId && (only == null || v.Number == only))
+            .OrderBy(v => v.Number).ToListAsync(cancellation);
+        var parents = versions.Select(v => v.ParentId).OfType<long>().ToList();
+        var numbers = await db.Versions.AsNoTracking().Where(v => parents.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Number, cancellation);
+        var aliases = await db.Aliases.AsNoTracking().Where(a => a.ModelId == modelId).ToListAsync(cancellation);
         var ids = versions.Select(v => v.Id).ToList();
         var corrections = await db.Reports.AsNoTracking().Where(r => r.VersionId != null && ids.Contains(r.VersionId.Value))
             .GroupBy(r => r.VersionId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellation);
@@ -79,13 +83,11 @@ public static class RegistryQueries
     /// <summary>Version <paramref name="number"/> of <paramref name="model"/> in full; null when either does not exist.</summary>
     public static async Task<VersionDetail?> VersionAsync(this RegistryDbContext db, string model, int number, CancellationToken cancellation)
     {
-        var row = (await db.VersionsAsync(model, cancellation))?.SingleOrDefault(v => v.Version == number);
-        if (row is null)
+        if (await ModelIdAsync(db, model, cancellation) is not { } modelId || (await RowsAsync(db, modelId, number, cancellation)) is not [var row])
         {
             return null;
         }
-        var version = await db.Versions.AsNoTracking()
-            .SingleAsync(v => v.Number == number && db.Models.Any(m => m.Id == v.ModelId && m.Name == model), cancellation);
+        var version = await db.Versions.AsNoTracking().SingleAsync(v => v.ModelId == modelId && v.Number == number, cancellation);
         var validations = await db.Validations.AsNoTracking().Where(v => v.VersionId == version.Id).OrderBy(v => v.Id)
             .Select(v => new ValidationRow(v.SetName, v.Examples, v.ErrorRate, v.ParentErrorRate, v.BaseErrorRate, v.ProductionErrorRate,
                 v.DrawdownPp, v.CumulativeDrawdownPp, v.ChangeVsProductionPp, v.Passed, v.Reason, v.At))

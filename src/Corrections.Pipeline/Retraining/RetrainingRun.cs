@@ -110,18 +110,20 @@ public sealed class RetrainingRun(
     private IQueryable<Report> Unfolded(RegisteredModel model)
     {
         var rejectedRetrains = db.Versions.Where(v => v.ModelId == model.Id && (v.Kind == VersionKind.Retrain || v.Kind == VersionKind.Consolidation) && v.Status == VersionStatus.Rejected).Select(v => (long?)v.Id);
-        // Only what may be folded in: a trusted producer's corrections, or ones an operator approved; never a revoked
-        // producer's, whatever state they reached. One withdrawn by a rollback waits again, though an accepted retrain
-        // had folded it.
+        // Only what may be folded in: a trusted producer's corrections, or ones an operator approved (never a revoked
+        // producer's: NotRevoked). One withdrawn by a rollback waits again, though an accepted retrain had folded it.
         var trusted = db.Producers.Where(p => p.RevokedAt == null && p.Trust == ProducerTrust.Trusted).Select(p => p.Name);
-        var revoked = db.Producers.Where(p => p.RevokedAt != null).Select(p => p.Name);
         var anonymousTrusted = producers.Value.AnonymousTrust == ProducerTrust.Trusted;
-        return db.Reports.AsNoTracking()
+        return NotRevoked(db.Reports.AsNoTracking())
             .Where(r => r.ModelName == model.Name && (r.Status == ReportStatus.Applied || r.Status == ReportStatus.Backlogged) && r.InputTensor != null
-                && (r.Producer == null ? anonymousTrusted || r.ApprovedBy != null : !revoked.Contains(r.Producer) && (trusted.Contains(r.Producer) || r.ApprovedBy != null))
+                && (r.Producer == null ? anonymousTrusted || r.ApprovedBy != null : trusted.Contains(r.Producer) || r.ApprovedBy != null)
                 && (r.FoldedVersionId == null || rejectedRetrains.Contains(r.FoldedVersionId)
                     || (r.Status == ReportStatus.Backlogged && r.BacklogCause == BacklogCause.Withdrawn)));
     }
+
+    /// <summary>A revoked producer's reports are never folded in, whatever state they reached.</summary>
+    private IQueryable<Report> NotRevoked(IQueryable<Report> reports) =>
+        reports.Where(r => r.Producer == null || !db.Producers.Any(p => p.Name == r.Producer && p.RevokedAt != null));
 
     private async Task<RetrainOutcome> RunLockedAsync(RegisteredModel model, string actor, ScheduledCondition? scheduled, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
@@ -134,9 +136,8 @@ public sealed class RetrainingRun(
         // A consolidation folds everything production carries, not only what waits: its weights replace production's.
         var ancestry = consolidating ? await db.AncestryAsync(production, cancellation) : [];
         var corrections = await Unfolded(model)
-            .Concat(db.Reports.AsNoTracking().Where(r => r.ModelName == model.Name && r.Status == ReportStatus.Applied && r.InputTensor != null
-                && r.FoldedVersionId != null && ancestry.Contains(r.FoldedVersionId.Value)
-                && (r.Producer == null || !db.Producers.Any(p => p.Name == r.Producer && p.RevokedAt != null))))
+            .Concat(NotRevoked(db.Reports.AsNoTracking()).Where(r => r.ModelName == model.Name && r.Status == ReportStatus.Applied && r.InputTensor != null
+                && r.FoldedVersionId != null && ancestry.Contains(r.FoldedVersionId.Value)))
             .OrderBy(r => r.ReceivedAt)
             .Select(r => new { r.ReportId, r.InputTensor, r.CorrectLabel, r.FoldedVersionId, r.Producer })
             .ToListAsync(cancellation);
@@ -148,9 +149,8 @@ public sealed class RetrainingRun(
 
         var timer = Stopwatch.StartNew();
         var store = new ModelStore(pipeline.Value.ModelStoreRoot);
-        var folding = CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel)));
         using var trained = consolidating
-            ? await ConsolidateAsync(store, production, folding, cancellation)
+            ? await ConsolidateAsync(store, production, CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel))), cancellation)
             : Retrain(store, model, start, [.. corrections.Select(c => (c.InputTensor!, c.CorrectLabel, c.Producer))], progress, cancellation);
         metrics.Retrained(timer.Elapsed.TotalSeconds);
 

@@ -17,7 +17,7 @@ public sealed class ApproveCommand : AsyncCommand<HeldSettings>
 {
     public sealed record Result(int Approved, string Actor);
 
-    public sealed record Awaiting(string Model, int Version, int? Parent, DateTimeOffset CreatedAt, string? Reason);
+    public sealed record Awaiting(string Model, int Version, DateTimeOffset CreatedAt, string? Reason);
 
     public override async Task<int> ExecuteAsync(CommandContext context, HeldSettings settings, CancellationToken cancellation)
     {
@@ -47,7 +47,7 @@ public sealed class ApproveCommand : AsyncCommand<HeldSettings>
     private static async Task<int> ListAsync(CandidateApprovals approvals, HeldSettings settings, CancellationToken cancellation)
     {
         var waiting = (await approvals.ListAsync(settings.Model, cancellation))
-            .Select(w => new Awaiting(w.Model, w.Version.Number, null, w.Version.CreatedAt, w.Version.StatusReason)).ToList();
+            .Select(w => new Awaiting(w.Model, w.Version.Number, w.Version.CreatedAt, w.Version.StatusReason)).ToList();
         if (settings.Json)
         {
             Output.WriteJson(waiting);
