@@ -19,7 +19,7 @@ public static class HttpApi
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Corrections";
-            document.Info.Description = "Misclassification reports in; the model registry's versions, aliases and reports out. Every call needs a producer's API key.";
+            document.Info.Description = "Misclassification reports in; the model registry's versions, aliases and reports out. Every call needs a producer's API key (Bearer) or an operator's database login (Basic); decisions need an operator.";
             // One document whatever host or port serves it, so the checked-in copy matches.
             document.Servers = [];
             return Task.CompletedTask;
@@ -31,6 +31,7 @@ public static class HttpApi
     {
         routes.MapReportEndpoints();
         routes.MapRegistryEndpoints();
+        routes.MapOperatorEndpoints();
         routes.MapOpenApi(OpenApiPath);
         return routes;
     }

@@ -11,8 +11,9 @@ namespace Corrections.Http;
 
 /// <summary>
 /// The registry's reads over HTTP, from the same queries as the CLI (<see cref="RegistryQueries"/>). Every call needs a
-/// producer's API key (401 without, 403 revoked). A producer sees its own reports only (another's is 404, as if absent);
-/// models, versions and aliases are open to every producer. Errors are problem details.
+/// producer's API key (401 without, 403 revoked) or an operator's login (<see cref="OperatorChallenge"/>). A producer
+/// sees its own reports only (another's is 404, as if absent), an operator every report; models, versions and aliases
+/// are open to both. Errors are problem details.
 /// </summary>
 public static class RegistryEndpoints
 {
@@ -21,7 +22,7 @@ public static class RegistryEndpoints
 
     public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder routes)
     {
-        var v1 = routes.MapGroup("/v1").AddEndpointFilter(RequireProducerAsync)
+        var v1 = routes.MapGroup("/v1").AddEndpointFilter(RequireCallerAsync)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapGet("/reports/{id:guid}", GetReportAsync).WithName("GetReport").WithTags("reports")
             .Produces<ReportRow>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -34,6 +35,8 @@ public static class RegistryEndpoints
             .Produces<VersionPage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/models/{model}/versions/{number:int}", GetVersionAsync).WithName("GetVersion").WithTags("models")
             .Produces<VersionDetail>().ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/models/{model}/backlog", GetBacklogAsync).WithName("GetBacklog").WithTags("models")
+            .Produces<Backlog>().ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/models/{model}/aliases/{alias}", GetAliasAsync).WithName("GetAlias").WithTags("models")
             .Produces<AliasTarget>().ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/models/{model}/versions/{number:int}/artifact", GetArtifactAsync).WithName("GetArtifact").WithTags("models")
@@ -46,25 +49,35 @@ public static class RegistryEndpoints
         return routes;
     }
 
-    private const string CallerKey = "corrections.producer";
+    private const string CallerKey = "corrections.caller";
 
-    private static async ValueTask<object?> RequireProducerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> RequireCallerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        if (OperatorChallenge.Claims(http.Request))
+        {
+            var (login, refused) = await OperatorChallenge.CheckAsync(http.Request, act: false);
+            if (refused is not null)
+            {
+                return refused;
+            }
+            http.Items[CallerKey] = new Caller(null, login);
+            return await next(context);
+        }
         var producers = http.RequestServices.GetRequiredService<ProducerDirectory>();
         var (caller, refusal) = await ProducerChallenge.CheckAsync(http.Request, producers, allowAnonymous: false, http.RequestAborted);
         if (refusal is not null)
         {
             return refusal;
         }
-        http.Items[CallerKey] = caller.Producer!.Name;
+        http.Items[CallerKey] = new Caller(caller.Producer!.Name, null);
         return await next(context);
     }
 
-    private static string Caller(HttpContext http) => (string)http.Items[CallerKey]!;
+    private static Caller Of(HttpContext http) => (Caller)http.Items[CallerKey]!;
 
     private static async Task<IResult> GetReportAsync(Guid id, HttpContext http, RegistryDbContext db, CancellationToken cancellation) =>
-        await db.ReportAsync(id, cancellation) is { } report && report.Producer == Caller(http)
+        await db.ReportAsync(id, cancellation) is { } report && (Of(http).ReportsOf is not { } producer || report.Producer == producer)
             ? Results.Ok(report)
             : NotFound($"No report {id} of yours: it was never received from this producer (a rejected one is stored too).");
 
@@ -85,7 +98,7 @@ public static class RegistryEndpoints
         {
             return BadRequest($"limit is between 1 and {MaxPageSize}.");
         }
-        return Results.Ok(await db.ReportsAsync(new ReportFilter(model, parsed, Caller(http), since, until, limit ?? 50), cancellation));
+        return Results.Ok(await db.ReportsAsync(new ReportFilter(model, parsed, Of(http).ReportsOf, since, until, limit ?? 50), cancellation));
     }
 
     private static async Task<IResult> ListModelsAsync(RegistryDbContext db, CancellationToken cancellation) =>
@@ -112,6 +125,9 @@ public static class RegistryEndpoints
         await db.VersionAsync(model, number, cancellation) is { } version
             ? Results.Ok(version)
             : await db.ModelRowAsync(model, cancellation) is null ? NoModel(model) : NotFound($"Model '{model}' has no version {number}.");
+
+    private static async Task<IResult> GetBacklogAsync(string model, RegistryDbContext db, CancellationToken cancellation) =>
+        await db.BacklogAsync(model, cancellation) is { } backlog ? Results.Ok(backlog) : NoModel(model);
 
     private static async Task<IResult> GetAliasAsync(string model, string alias, RegistryDbContext db, CancellationToken cancellation)
     {
@@ -163,9 +179,9 @@ public static class RegistryEndpoints
         _ => null,
     };
 
-    private static IResult NoModel(string model) => NotFound($"No model named '{model}' is registered.");
+    internal static IResult NoModel(string model) => NotFound($"No model named '{model}' is registered.");
 
-    private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "not-found");
+    internal static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "not-found");
 
-    private static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "bad-request");
+    internal static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "bad-request");
 }

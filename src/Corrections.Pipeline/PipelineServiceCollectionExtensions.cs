@@ -63,6 +63,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<ProducerDirectory>();
         services.AddScoped<ProducerRevocation>();
         services.AddScoped<Chain.CandidateApprovals>();
+        services.AddScoped<Chain.OperatorDecisions>();
         services.AddScoped<Queries.Artifacts>();
         services.AddScoped<ProducerAdmission>();
         services.AddScoped<HeldReports>();

@@ -14,8 +14,9 @@ public static class RegistryServiceCollectionExtensions
             .Bind(configuration.GetSection(PostgresOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddDbContext<RegistryDbContext>((provider, options) =>
-            UseCorrectionsPostgres(options, provider.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.AddScoped<RegistryLogin>();
+        services.AddDbContext<RegistryDbContext>((provider, options) => UseCorrectionsPostgres(options,
+            provider.GetRequiredService<RegistryLogin>().ConnectionString(provider.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)));
         return services;
     }
 

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Corrections.Cli.Console;
-using Corrections.Contracts;
 using Corrections.Pipeline.Chain;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -10,9 +9,10 @@ namespace Corrections.Cli.Operations;
 
 /// <summary>
 /// <c>promote</c> and <c>rollback</c>: point the production alias at an accepted version, with a reason for the audit
-/// log. Rollback insists on an older version, so a typo cannot silently move production forward.
+/// log (<see cref="OperatorDecisions.MoveAsync"/>, as the HTTP API does). Rollback insists on an older version, so a
+/// typo cannot silently move production forward.
 /// </summary>
-public abstract partial class MoveAliasCommand(bool rollback) : AsyncCommand<MoveAliasCommand.Settings>
+public abstract class MoveAliasCommand(bool rollback) : AsyncCommand<MoveAliasCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
@@ -25,72 +25,30 @@ public abstract partial class MoveAliasCommand(bool rollback) : AsyncCommand<Mov
         public string Reason { get; init; } = "";
     }
 
-    public sealed record Result(string Model, int FromVersion, int ToVersion, bool Rollback, string Reason, string Actor);
-
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         // With the bus: the move is announced (ModelPromoted / ModelRolledBack) like the gate's own promotions.
         await using var connection = await ServiceConnection.OpenAsync(withBus: true, cancellation);
         await using var scope = connection.Scope();
-        var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
-        var actor = connection.Operator;
+        AliasMoved moved;
         try
         {
-            if (rollback)
-            {
-                await using var check = connection.Scope();
-                var current = await check.ServiceProvider.GetRequiredService<Registry.RegistryDbContext>().AliasNumberAsync(settings.Model, connection.Alias, cancellation);
-                if (current is { } number && settings.Version >= number)
-                {
-                    throw new OperatorError($"Rollback goes back: {connection.Alias} is v{number}, v{settings.Version} is not older. Use `promote` to move forward.");
-                }
-            }
-            var (from, to) = await registrar.MoveAliasAsync(settings.Model, settings.Version, actor, settings.Reason, cancellation);
-            var result = new Result(settings.Model, from.Number, to.Number, to.Number < from.Number, settings.Reason, actor);
-            await Announce(connection, result, cancellation);
-            if (settings.Json)
-            {
-                Output.WriteJson(result);
-            }
-            else
-            {
-                AnsiConsole.MarkupLineInterpolated($"{(result.Rollback ? "Rolled back" : "Promoted")} [bold]{result.Model}[/]: production v{result.FromVersion} → v{result.ToVersion} ({result.Reason}).");
-            }
-            return 0;
+            moved = await scope.ServiceProvider.GetRequiredService<OperatorDecisions>()
+                .MoveAsync(settings.Model, settings.Version, rollback, connection.Operator, settings.Reason, cancellation);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             throw new OperatorError(e.Message);
         }
-    }
-}
-
-public abstract partial class MoveAliasCommand
-{
-    private static Task Announce(ServiceConnection connection, Result result, CancellationToken cancellation)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return result.Rollback
-            ? connection.Bus.Publish(new ModelRolledBack
-            {
-                Model = result.Model,
-                Alias = connection.Alias,
-                FromVersion = result.FromVersion,
-                Version = result.ToVersion,
-                Reason = result.Reason,
-                Actor = result.Actor,
-                RolledBackAt = now,
-            }, cancellation)
-            : connection.Bus.Publish(new ModelPromoted
-            {
-                Model = result.Model,
-                Alias = connection.Alias,
-                FromVersion = result.FromVersion,
-                Version = result.ToVersion,
-                Reason = result.Reason,
-                Actor = result.Actor,
-                PromotedAt = now,
-            }, cancellation);
+        if (settings.Json)
+        {
+            Output.WriteJson(moved);
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated($"{(moved.Rollback ? "Rolled back" : "Promoted")} [bold]{moved.Model}[/]: {moved.Alias} v{moved.FromVersion} → v{moved.ToVersion} ({moved.Reason}).");
+        }
+        return 0;
     }
 }
 

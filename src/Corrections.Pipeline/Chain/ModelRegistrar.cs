@@ -75,9 +75,11 @@ public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOption
 
     /// <summary>
     /// Points the alias at an accepted version: forward is a promotion, back a rollback. Pending and rejected versions
-    /// cannot be promoted: that is what the gate is for.
+    /// cannot be promoted: that is what the gate is for. With <paramref name="onlyBack"/> the move must be a rollback
+    /// (checked under the chain lock), so a typo cannot silently move production forward.
     /// </summary>
-    public async Task<(ModelVersion From, ModelVersion To)> MoveAliasAsync(string name, int number, string actor, string reason, CancellationToken cancellation)
+    public async Task<(ModelVersion From, ModelVersion To)> MoveAliasAsync(
+        string name, int number, string actor, string reason, CancellationToken cancellation, bool onlyBack = false)
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
@@ -96,6 +98,10 @@ public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOption
         if (from.Id == to.Id)
         {
             throw new InvalidOperationException($"'{alias}' already points at v{number}.");
+        }
+        if (onlyBack && number > from.Number)
+        {
+            throw new InvalidOperationException($"Rollback goes back: {alias} is v{from.Number}, v{number} is not older. Promote to move forward.");
         }
         await db.MoveAsync(model.Id, alias, to, actor, reason, isRollback: to.Number < from.Number, clock.GetUtcNow(), cancellation);
         await db.SaveChangesAsync(cancellation);

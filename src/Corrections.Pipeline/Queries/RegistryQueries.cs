@@ -46,6 +46,22 @@ public static class RegistryQueries
     public static async Task<ModelRow?> ModelRowAsync(this RegistryDbContext db, string name, CancellationToken cancellation) =>
         (await ModelRows(db, db.Models.AsNoTracking().Where(m => m.Name == name), cancellation)).SingleOrDefault();
 
+    /// <summary>The model's reports counted by status, and its backlog by cause; null when no such model is registered.</summary>
+    public static async Task<Backlog?> BacklogAsync(this RegistryDbContext db, string model, CancellationToken cancellation)
+    {
+        if (await ModelIdAsync(db, model, cancellation) is null)
+        {
+            return null;
+        }
+        var reports = db.Reports.AsNoTracking().Where(r => r.ModelName == model);
+        var statuses = await reports.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellation);
+        var causes = await reports.Where(r => r.Status == ReportStatus.Backlogged)
+            .GroupBy(r => r.BacklogCause).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellation);
+        return new Backlog(model, causes.Sum(c => c.Count),
+            causes.ToDictionary(c => c.Key?.ToString() ?? "Unknown", c => c.Count),
+            statuses.ToDictionary(s => s.Key.ToString(), s => s.Count));
+    }
+
     /// <summary>Every version of <paramref name="model"/>, oldest first; null when no such model is registered.</summary>
     public static async Task<IReadOnlyList<VersionRow>?> VersionsAsync(this RegistryDbContext db, string model, CancellationToken cancellation) =>
         await ModelIdAsync(db, model, cancellation) is { } id ? await RowsAsync(db, id, only: null, cancellation) : null;

@@ -54,7 +54,8 @@ public static class SchedulingServiceCollectionExtensions
         // Registered before the host's Quartz service, so stale schedules are gone before the scheduler starts.
         services.AddHostedService(provider => new RetrainingScheduleCleanup(
             provider.GetRequiredService<ISchedulerFactory>(), configured, provider.GetRequiredService<ILogger<RetrainingScheduleCleanup>>()));
-        return services.AddScoped<RetrainingSchedules>();
+        // The HTTP API's retrain asks this node's own scheduler.
+        return services.AddSingleton<RetrainingTrigger>().AddScoped<RetrainingSchedules>();
     }
 
     /// <summary>

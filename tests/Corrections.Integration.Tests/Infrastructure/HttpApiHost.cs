@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Corrections.Http;
 using Corrections.Messaging;
 using Corrections.Pipeline;
+using Corrections.Pipeline.Scheduling;
 using Corrections.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,6 +33,8 @@ public static class HttpApiHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Corrections.Worker.WorkerComposition.MaxRequestBodyBytes(builder.Configuration));
         builder.Services.AddCorrectionsHttp();
         builder.Services.AddCorrectionsRegistry(builder.Configuration).AddCorrectionsPipeline(builder.Configuration).AddCorrectionsMessaging(builder.Configuration);
+        // A retrain asked over HTTP goes to the fixture's workers, whose clustered schedulers share this store.
+        builder.Services.AddRetrainingTrigger(pipeline.ConnectionString);
         var app = builder.Build();
         app.MapCorrectionsHttp();
         await app.StartAsync();

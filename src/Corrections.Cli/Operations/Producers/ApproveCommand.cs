@@ -1,5 +1,4 @@
 using Corrections.Cli.Console;
-using Corrections.Contracts;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Producers;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +29,7 @@ public sealed class ApproveCommand : AsyncCommand<HeldSettings>
         }
         if (settings.Version is { } number)
         {
-            return await ApproveCandidateAsync(connection, scope.ServiceProvider.GetRequiredService<CandidateApprovals>(), settings.Model!, number, settings.Json, cancellation);
+            return await ApproveCandidateAsync(connection, scope.ServiceProvider.GetRequiredService<OperatorDecisions>(), settings.Model!, number, settings.Json, cancellation);
         }
         var approved = await scope.ServiceProvider.GetRequiredService<HeldReports>().ApproveAsync(settings.Filter, actor, cancellation);
         if (settings.Json)
@@ -68,21 +67,17 @@ public sealed class ApproveCommand : AsyncCommand<HeldSettings>
         return 0;
     }
 
-    private static async Task<int> ApproveCandidateAsync(ServiceConnection connection, CandidateApprovals approvals, string model, int number, bool json, CancellationToken cancellation)
+    private static async Task<int> ApproveCandidateAsync(ServiceConnection connection, OperatorDecisions decisions, string model, int number, bool json, CancellationToken cancellation)
     {
         ApprovalOutcome outcome;
         try
         {
-            outcome = await approvals.ApproveAsync(model, number, connection.Operator, cancellation);
+            outcome = await decisions.ApproveAsync(model, number, connection.Operator, cancellation);
         }
         catch (InvalidOperationException e)
         {
             throw new OperatorError(e.Message);
         }
-        var now = DateTimeOffset.UtcNow;
-        await connection.Bus.Publish(outcome.Promoted
-            ? new ModelPromoted { Model = model, Alias = connection.Alias, FromVersion = outcome.ProductionVersion, Version = number, Reason = "approved after the gate", Actor = connection.Operator, PromotedAt = now }
-            : new ResumeChain { Model = model, At = now }, cancellation);
         if (json)
         {
             Output.WriteJson(outcome);
