@@ -32,6 +32,7 @@ public static class HttpApi
         routes.MapReportEndpoints();
         routes.MapRegistryEndpoints();
         routes.MapOperatorEndpoints();
+        routes.MapDashboard();
         routes.MapOpenApi(OpenApiPath);
         return routes;
     }
