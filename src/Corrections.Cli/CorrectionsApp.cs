@@ -27,6 +27,7 @@ public static class CorrectionsApp
             config.AddCommand<ShiftCommand>("shift").WithDescription("Write a shifted copy of Fashion-MNIST (IDX, and an image folder) for the lifelong benchmark and the gate");
             config.AddCommand<LifelongCommand>("lifelong").WithDescription("Correct a stream of reported mistakes on a shift with each method; curves against an oracle");
             config.AddCommand<MigrateCommand>("migrate").WithDescription("Bring the registry's schema up to date, as the migrator login (services run without DDL)");
+            config.AddCommand<ImportCommand>("import").WithDescription("Read a model trained elsewhere (PyTorch state_dict .pt/.pth, or safetensors; torchvision names) into a model file for train --init");
             config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version: its first version goes live, later ones through the gate (or --override REASON)");
             config.AddCommand<ExportCommand>("export").WithDescription("Write a version (default: production) as one whole file: safetensors for other tools, or the store's .ctm");
             config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
