@@ -1,5 +1,7 @@
 """Trains the small CNN (small_cnn.py) on Fashion-MNIST in PyTorch, plainly (Adam, cross-entropy), and saves its
-state_dict with torch.save: the model trained elsewhere that `corrections import` brings in.
+state_dict with torch.save: the model trained elsewhere that `corrections import` brings in. It augments as
+`corrections train` does (pad 2 and crop, horizontal flip), so Editable Training from these weights sees the images
+they were trained on.
   /usr/bin/python3 scripts/pytorch/train_small_cnn.py OUT.pt [EPOCHS] [DATA_DIR]"""
 import gzip
 import os
@@ -21,6 +23,20 @@ def idx(path: str) -> np.ndarray:
     dims = data[3]
     shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def augment(images: torch.Tensor) -> torch.Tensor:
+    """Pad-2-and-crop and a horizontal flip, each image its own, as Corrections' training augments."""
+    n = len(images)
+    padded = F.pad(images, (2, 2, 2, 2))
+    dx, dy = torch.randint(0, 5, (n,)), torch.randint(0, 5, (n,))
+    rows = (dy.view(n, 1) + torch.arange(28)).view(n, 1, 28, 1).expand(n, 1, 28, 32)
+    cropped = padded.gather(2, rows)
+    cols = (dx.view(n, 1) + torch.arange(28)).view(n, 1, 1, 28).expand(n, 1, 28, 28)
+    cropped = cropped.gather(3, cols)
+    flip = torch.rand(n) < 0.5
+    cropped[flip] = cropped[flip].flip(3)
+    return cropped
 
 
 def load(directory: str, split: str):
@@ -45,7 +61,7 @@ for epoch in range(epochs):
     for i in range(0, len(order), 128):
         batch = order[i:i + 128]
         optimizer.zero_grad()
-        F.cross_entropy(model(train_x[batch]), train_y[batch]).backward()
+        F.cross_entropy(model(augment(train_x[batch])), train_y[batch]).backward()
         optimizer.step()
     model.eval()
     with torch.no_grad():

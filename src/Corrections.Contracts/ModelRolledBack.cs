@@ -12,6 +12,12 @@ public sealed record ModelRolledBack
     public required DateTimeOffset RolledBackAt { get; init; }
 
     /// <summary>
+    /// The SHA-256 of <see cref="Artifact"/> (its <c>.ctm</c>), the ETag the API serves it with: a serving system that
+    /// already holds a file of this hash need not fetch it. Null when the announcer could not materialise the file.
+    /// </summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>
     /// Where the version's model file is, whole, on the HTTP API (relative to it; a producer's key; <c>?format=safetensors</c>
     /// for other tools). Its ETag is the file's SHA-256, so a serving system fetches it once.
     /// </summary>

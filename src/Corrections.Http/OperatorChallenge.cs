@@ -33,7 +33,16 @@ public static class OperatorChallenge
             return (null, Unauthenticated(request, "Send an operator's database login as 'Authorization: Basic base64(login:password)'."));
         }
         var configured = request.HttpContext.RequestServices.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
-        var proof = await OperatorLogins.ProveAsync(configured, login, password, request.HttpContext.RequestAborted);
+        OperatorLogins.Proof proof;
+        try
+        {
+            proof = await OperatorLogins.ProveAsync(configured, login, password, request.HttpContext.RequestAborted);
+        }
+        catch (Npgsql.NpgsqlException e) when (e is not Npgsql.PostgresException)
+        {
+            // The registry is the judge of a login: while it cannot be asked, nobody is let in.
+            return (null, Results.Problem($"The registry cannot check the login now: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "registry-unavailable"));
+        }
         switch (proof.Refusal)
         {
             case OperatorRefusal.WrongLogin:

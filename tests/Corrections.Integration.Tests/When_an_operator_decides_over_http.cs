@@ -78,6 +78,10 @@ public class When_an_operator_decides_over_http(PipelineService pipeline)
         Assert.Equal(production, await registry.Versions.Where(v => v.Id == registry.Aliases.Single(a => a.ModelId == v1.ModelId && a.Name == "production").VersionId).Select(v => v.Number).SingleAsync());
         // Announced like the CLI's: the webhook subscriber hears the rollback.
         await pipeline.WaitUntilAsync(async _ => await Task.FromResult(pipeline.Webhooks.Requests.Any(r => r.Model == model && r.Event == "ModelRolledBack")), "the rollback reaches the webhook");
+        // It names the file and its hash: the ETag a serving system's fetch of v1 gets.
+        using var announced = JsonDocument.Parse(pipeline.Webhooks.Requests.First(r => r.Model == model && r.Event == "ModelRolledBack").Body);
+        var artifact = await @operator.GetAsync(announced.RootElement.GetProperty("artifact").GetString());
+        Assert.Equal($"\"{announced.RootElement.GetProperty("sha256").GetString()}\"", artifact.Headers.ETag!.Tag);
     }
 
     [Fact]

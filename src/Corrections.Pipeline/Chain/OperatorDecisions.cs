@@ -10,7 +10,7 @@ namespace Corrections.Pipeline.Chain;
 /// serving systems and webhooks hear of it. The database records the login that decided, whatever
 /// <c>actor</c> says.
 /// </summary>
-public sealed class OperatorDecisions(ModelRegistrar registrar, CandidateApprovals approvals, IPublishEndpoint bus, IOptions<PipelineOptions> options, TimeProvider clock)
+public sealed class OperatorDecisions(ModelRegistrar registrar, CandidateApprovals approvals, Queries.Artifacts artifacts, IPublishEndpoint bus, IOptions<PipelineOptions> options, TimeProvider clock)
 {
     /// <param name="model">The model whose production alias moves.</param>
     /// <param name="version">An accepted version.</param>
@@ -24,6 +24,7 @@ public sealed class OperatorDecisions(ModelRegistrar registrar, CandidateApprova
         var (from, to) = await registrar.MoveAliasAsync(model, version, actor, reason, cancellation, onlyBack: rollback);
         var moved = new AliasMoved(model, alias, from.Number, to.Number, to.Number < from.Number, reason, actor);
         var now = clock.GetUtcNow();
+        var sha256 = await artifacts.Sha256Async(model, moved.ToVersion, cancellation);
         await (moved.Rollback
             ? bus.Publish(new ModelRolledBack
             {
@@ -34,6 +35,7 @@ public sealed class OperatorDecisions(ModelRegistrar registrar, CandidateApprova
                 Reason = reason,
                 Actor = actor,
                 RolledBackAt = now,
+                Sha256 = sha256,
             }, cancellation)
             : bus.Publish(new ModelPromoted
             {
@@ -44,6 +46,7 @@ public sealed class OperatorDecisions(ModelRegistrar registrar, CandidateApprova
                 Reason = reason,
                 Actor = actor,
                 PromotedAt = now,
+                Sha256 = sha256,
             }, cancellation));
         return moved;
     }
@@ -66,6 +69,7 @@ public sealed class OperatorDecisions(ModelRegistrar registrar, CandidateApprova
                 Reason = "approved after the gate",
                 Actor = actor,
                 PromotedAt = now,
+                Sha256 = await artifacts.Sha256Async(model, version, cancellation),
             }, cancellation)
             : bus.Publish(new ResumeChain { Model = model, At = now }, cancellation));
         return outcome;

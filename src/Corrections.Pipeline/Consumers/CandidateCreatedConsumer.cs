@@ -10,7 +10,7 @@ namespace Corrections.Pipeline.Consumers;
 /// The validation consumer: runs the gate on a new candidate and announces promotion or rejection; the announcement
 /// starts the chain's next candidate (<see cref="CandidateValidatedConsumer"/>, <see cref="CandidateRejectedConsumer"/>).
 /// </summary>
-public sealed class CandidateCreatedConsumer(CandidateGate gate, ResiliencePipelines resilience, IOptions<PipelineOptions> options, TimeProvider clock) : IConsumer<CandidateCreated>
+public sealed class CandidateCreatedConsumer(CandidateGate gate, Queries.Artifacts artifacts, ResiliencePipelines resilience, IOptions<PipelineOptions> options, TimeProvider clock) : IConsumer<CandidateCreated>
 {
     public async Task Consume(ConsumeContext<CandidateCreated> context)
     {
@@ -41,6 +41,7 @@ public sealed class CandidateCreatedConsumer(CandidateGate gate, ResiliencePipel
                 Reason = "passed validation",
                 Actor = options.Value.ResolvedWorkerName,
                 PromotedAt = now,
+                Sha256 = await artifacts.Sha256Async(verdict.Model, verdict.Version, context.CancellationToken),
             });
         }
         else

@@ -13,6 +13,26 @@ namespace Corrections.Pipeline.Queries;
 /// </summary>
 public sealed class Artifacts(RegistryDbContext db, ModelCache models, IOptions<PipelineOptions> options)
 {
+    /// <summary>
+    /// The SHA-256 a promotion or rollback announces (<c>ModelPromoted.Sha256</c>): the version's <c>.ctm</c> artifact,
+    /// materialised now so the serving system's fetch finds it ready.
+    /// </summary>
+    /// <remarks>
+    /// Null, not an exception, when the file cannot be written or fails its hash: the move is committed already, and its
+    /// announcement must still go out (a fetch then reports the problem where it can be seen).
+    /// </remarks>
+    public async Task<string?> Sha256Async(string model, int number, CancellationToken cancellation)
+    {
+        try
+        {
+            return (await MaterialiseAsync(model, number, ArtifactFormat.Ctm, cancellation))?.Sha256;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Editing.Data.DataFormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Version <paramref name="number"/> of <paramref name="model"/> as a whole file; null when it does not exist.</summary>
     public async Task<Artifact?> MaterialiseAsync(string model, int number, ArtifactFormat format, CancellationToken cancellation)
     {

@@ -50,6 +50,7 @@ public sealed class ProducerRevokeCommand : AsyncCommand<ProducerRevokeCommand.S
                     Reason = $"producer {producer.Name} revoked ({settings.Reason})",
                     Actor = connection.Operator,
                     RolledBackAt = DateTimeOffset.UtcNow,
+                    Sha256 = await scope.ServiceProvider.GetRequiredService<Pipeline.Queries.Artifacts>().Sha256Async(w.Model, w.ToVersion.Value, cancellation),
                 }, cancellation);
             }
             if (settings.Json)
