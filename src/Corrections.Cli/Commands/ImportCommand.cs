@@ -59,11 +59,15 @@ public sealed class ImportCommand : Command<ImportCommand.Settings>
         try
         {
             var name = settings.Architecture ?? Guess(tensors, settings.File);
-            if (!Architectures.Names.Contains(name))
+            Architecture architecture;
+            try
             {
-                throw new OperatorError($"--architecture is one of {string.Join(", ", Architectures.Names)}, not '{name}'.");
+                architecture = Architectures.ByName(name, StateDictImport.ClassCount(name, tensors));
             }
-            var architecture = Architectures.ByName(name, StateDictImport.ClassCount(name, tensors));
+            catch (ArgumentException)
+            {
+                throw new OperatorError($"--architecture is one of {string.Join(", ", Architectures.Names)} (or resnet18-cifar-wN, N channels wide), not '{name}'.");
+            }
             var (normalizationName, normalization) = NormalizationOf(settings.Normalization, architecture);
             var imported = StateDictImport.ToNetwork(architecture, tensors);
             var subset = EditableSubset.Parse(architecture, Architectures.DefaultEditableSubset(name));
@@ -100,7 +104,7 @@ public sealed class ImportCommand : Command<ImportCommand.Settings>
 
     private static (string Name, Normalization Normalization) NormalizationOf(string? requested, Architecture architecture)
     {
-        var name = requested ?? (architecture.Name == Architectures.ResNet18Name ? "cifar10" : "fashion-mnist");
+        var name = requested ?? (Architectures.IsResNet18(architecture.Name) ? "cifar10" : "fashion-mnist");
         var channels = (int)architecture.InputShape[0];
         return name switch
         {

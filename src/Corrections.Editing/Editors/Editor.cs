@@ -151,6 +151,7 @@ public sealed class Editor : IDisposable
                 return (success, step, loss);
             }
             var editable = subset.ParameterIndices.Select(i => parameters[i]).ToArray();
+            RequireGradients(network, subset, loss, editable);
             var gradients = autograd.grad([loss], editable, retain_graph: inGraph, create_graph: inGraph).ToArray();
             Tensor[] updated;
             if (inGraph)
@@ -172,6 +173,25 @@ public sealed class Editor : IDisposable
             {
                 parameters[subset.ParameterIndices[k]] = updated[k];
             }
+        }
+    }
+
+    /// <summary>
+    /// Checked before the native call: autograd.grad on a tensor outside the graph aborts the process instead of throwing.
+    /// </summary>
+    private static void RequireGradients(Network network, EditableSubset subset, Tensor loss, Tensor[] editable)
+    {
+        for (var k = 0; k < editable.Length; k++)
+        {
+            if (!editable[k].requires_grad)
+            {
+                throw new InvalidOperationException(
+                    $"Editable parameter {network.Architecture.Parameters[subset.ParameterIndices[k]].Name} does not require grad, so the editor cannot step on it.");
+            }
+        }
+        if (!loss.requires_grad)
+        {
+            throw new InvalidOperationException($"The edit loss does not depend on subset '{subset.Spec}': nothing the editor may change reaches the logits.");
         }
     }
 

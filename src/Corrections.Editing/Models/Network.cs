@@ -30,8 +30,10 @@ public sealed class Network : IDisposable
     public static Network Create(Architecture architecture, long seed, Device? device = null)
     {
         using var generator = new Generator((ulong)seed);
-        var parameters = architecture.Parameters.Select(spec => Initialise(spec, generator)).ToArray();
-        var buffers = architecture.Buffers.Select(spec => Initialise(spec, generator)).ToArray();
+        // Every parameter a leaf that requires grad, whatever its initialisation: BatchNorm's ones and zeros did not, so
+        // a fresh ResNet's BN layers were never trained and Editable Training's autograd.grad aborted on them.
+        var parameters = architecture.Parameters.Select(spec => Initialise(spec, generator).requires_grad_(true)).ToArray();
+        var buffers = architecture.Buffers.Select(spec => Initialise(spec, generator).requires_grad_(false)).ToArray();
         var network = new Network(architecture, parameters, buffers);
         return device is null ? network : network.To(device);
     }
@@ -155,13 +157,13 @@ public sealed class Network : IDisposable
         using var two = 2.ToScalar();
         using var one = 1.ToScalar();
         using var bound = (1.0 / Math.Sqrt(spec.FanIn)).ToScalar();
-        return rand(spec.Shape, generator: generator).mul(two).sub(one).mul_(bound).requires_grad_(true);
+        return rand(spec.Shape, generator: generator).mul(two).sub(one).mul_(bound);
     }
 
     private static Tensor KaimingNormalFanOut(ParameterSpec spec, Generator generator)
     {
         using var std = Math.Sqrt(2.0 / spec.FanOut).ToScalar();
-        return randn(spec.Shape, generator: generator).mul_(std).requires_grad_(true);
+        return randn(spec.Shape, generator: generator).mul_(std);
     }
 
     private static void CheckShapes(string kind, IReadOnlyList<ParameterSpec> specs, IReadOnlyList<Tensor> tensors)

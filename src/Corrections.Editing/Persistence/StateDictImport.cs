@@ -21,7 +21,7 @@ public static partial class StateDictImport
     /// <summary>The class count the file's classifier has (its last weight's rows).</summary>
     public static int ClassCount(string architecture, IReadOnlyDictionary<string, Tensor> tensors)
     {
-        var head = architecture == Architectures.ResNet18Name ? "fc.weight" : "head.weight";
+        var head = Architectures.IsResNet18(architecture) ? "fc.weight" : "head.weight";
         var byOurName = Rename(architecture, tensors);
         return byOurName.TryGetValue(head, out var weight) && weight.Tensor.dim() == 2
             ? (int)weight.Tensor.shape[0]
@@ -104,7 +104,7 @@ public static partial class StateDictImport
     {
         // nn.DataParallel and DistributedDataParallel save every name under "module.".
         var name = theirs.StartsWith("module.", StringComparison.Ordinal) ? theirs["module.".Length..] : theirs;
-        if (architecture != Architectures.ResNet18Name)
+        if (!Architectures.IsResNet18(architecture))
         {
             return name;
         }
