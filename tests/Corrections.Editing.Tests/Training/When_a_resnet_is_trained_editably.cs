@@ -63,7 +63,7 @@ public class When_a_resnet_is_trained_editably
         using var model = EditableModel.Create(Architectures.ResNet18Cifar(10, width: 4), Normalization.Cifar10, "layer3", Editor, seed: 3);
         var index = model.Architecture.Parameters.ToList().FindIndex(p => p.Name == "layer3.0.bn1.weight");
         model.Network.Parameters[index].requires_grad_(false);
-        using var features = Editor.Below(model.Network, model.Subset, model.Preprocess(data.Images));
+        using var features = Corrections.Editing.Editors.Editor.Below(model.Network, model.Subset, model.Preprocess(data.Images));
         using var wrong = (data.Labels + 1).remainder(10);
 
         var refused = Assert.Throws<InvalidOperationException>(() => model.Editor.EditInGraph(model.Network, model.Subset, features, wrong));
