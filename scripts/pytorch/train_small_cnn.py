@@ -3,26 +3,15 @@ state_dict with torch.save: the model trained elsewhere that `corrections import
 `corrections train` does (pad 2 and crop, horizontal flip), so Editable Training from these weights sees the images
 they were trained on.
   /usr/bin/python3 scripts/pytorch/train_small_cnn.py OUT.pt [EPOCHS] [DATA_DIR]"""
-import gzip
 import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from small_cnn import SmallCnn  # noqa: E402
-
-
-def idx(path: str) -> np.ndarray:
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from small_cnn import SmallCnn, load_fashion_mnist  # noqa: E402
 
 
 def augment(images: torch.Tensor) -> torch.Tensor:
@@ -39,19 +28,12 @@ def augment(images: torch.Tensor) -> torch.Tensor:
     return cropped
 
 
-def load(directory: str, split: str):
-    name = lambda kind: next(os.path.join(directory, f) for f in os.listdir(directory) if f.startswith(f"{split}-{kind}"))
-    images = torch.from_numpy(idx(name("images")).copy()).float().div(255).unsqueeze(1)
-    labels = torch.from_numpy(idx(name("labels")).copy()).long()
-    return images, labels
-
-
 out = sys.argv[1]
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 directory = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
 torch.manual_seed(0)
-train_x, train_y = load(directory, "train")
-test_x, test_y = load(directory, "t10k")
+train_x, train_y = load_fashion_mnist(directory, "train")
+test_x, test_y = load_fashion_mnist(directory, "t10k")
 model = SmallCnn()
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 for epoch in range(epochs):
