@@ -3,6 +3,7 @@ using Corrections.Contracts;
 using Corrections.Editing;
 using Corrections.Editing.Data;
 using Corrections.Editing.Editors;
+using Corrections.Editing.Tests;
 using Corrections.Editing.Models;
 using Corrections.Editing.Training;
 using Corrections.Integration.Tests.Infrastructure;

@@ -1,9 +1,6 @@
 using Corrections.Integration.Tests.Infrastructure;
 using Corrections.Registry.Entities;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Corrections.Integration.Tests;
@@ -31,7 +28,7 @@ public class When_an_operator_uses_the_dashboard(PipelineService pipeline)
             production = await registry.Versions.Where(v => v.Id == carrier).Select(v => v.Number).SingleAsync();
         }
         await using var app = await HttpApiHost.StartAsync(pipeline);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = HttpApiHost.Address(app);
         var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;

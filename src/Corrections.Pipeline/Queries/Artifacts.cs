@@ -14,8 +14,8 @@ namespace Corrections.Pipeline.Queries;
 public sealed class Artifacts(RegistryDbContext db, ModelCache models, IOptions<PipelineOptions> options)
 {
     /// <summary>
-    /// The SHA-256 a promotion or rollback announces (<c>ModelPromoted.Sha256</c>): the version's <c>.ctm</c> artifact,
-    /// materialised now so the serving system's fetch finds it ready.
+    /// The SHA-256 a promotion or rollback announces (<c>ModelPromoted.Sha256</c>): the version's <c>.ctm</c> artifact's,
+    /// which for a delta is materialised now (so the serving system's fetch also finds it ready).
     /// </summary>
     /// <remarks>
     /// Null, not an exception, when the file cannot be written or fails its hash: the move is committed already, and its
@@ -23,6 +23,15 @@ public sealed class Artifacts(RegistryDbContext db, ModelCache models, IOptions<
     /// </remarks>
     public async Task<string?> Sha256Async(string model, int number, CancellationToken cancellation)
     {
+        // A version stored whole is its own .ctm artifact, whose hash the registry recorded: nothing to read or write
+        // on the promotion's path. Only a delta is materialised.
+        var stored = await db.Versions.AsNoTracking()
+            .Where(v => v.Number == number && db.Models.Any(m => m.Id == v.ModelId && m.Name == model))
+            .Select(v => new { v.IsDelta, v.Sha256 }).SingleOrDefaultAsync(cancellation);
+        if (stored is null || !stored.IsDelta)
+        {
+            return stored?.Sha256;
+        }
         try
         {
             return (await MaterialiseAsync(model, number, ArtifactFormat.Ctm, cancellation))?.Sha256;

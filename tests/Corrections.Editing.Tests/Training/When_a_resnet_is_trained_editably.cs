@@ -2,7 +2,6 @@ using Corrections.Editing.Data;
 using Corrections.Editing.Editors;
 using Corrections.Editing.Models;
 using Corrections.Editing.Training;
-using static TorchSharp.torch;
 
 namespace Corrections.Editing.Tests.Training;
 
@@ -14,21 +13,10 @@ public class When_a_resnet_is_trained_editably
 {
     private static readonly EditorOptions Editor = new() { LearningRate = 0.1, MaxSteps = 3 };
 
-    /// <summary>CIFAR-shaped images whose class is a colour cast over noise: learnable in a few steps.</summary>
-    private static LabeledImages Images(int count, long seed)
-    {
-        using var generator = new Generator((ulong)seed);
-        var labels = randint(0, 10, [count], dtype: int64, generator: generator);
-        using var casts = rand([10, 3, 1, 1], generator: new Generator(7));
-        using var noise = rand([count, 3, 32, 32], generator: generator);
-        var images = (casts.index_select(0, labels) * 0.6 + noise * 0.4).contiguous();
-        return new LabeledImages(images, labels, [.. Enumerable.Range(0, 10).Select(c => $"class {c}")], "generated CIFAR-format");
-    }
-
     [Fact]
     public void Should_train_every_parameter_batchnorm_included_and_learn_the_editors_rate()
     {
-        using var data = Images(64, seed: 1);
+        using var data = GeneratedCifar.Images(64, seed: 1, noise: 0.4);
         using var model = EditableModel.Create(Architectures.ResNet18Cifar(10, width: 4), Normalization.Cifar10, "layer3", Editor, seed: 3);
         var before = model.NamedTensors().Where(t => !t.Name.StartsWith("editor.", StringComparison.Ordinal)).ToDictionary(t => t.Name, t => t.Tensor.clone());
         var rate = model.Editor.Current.LearningRate;
@@ -59,7 +47,7 @@ public class When_a_resnet_is_trained_editably
     [Fact]
     public void Should_name_a_parameter_outside_the_graph_instead_of_aborting_in_libtorch()
     {
-        using var data = Images(4, seed: 2);
+        using var data = GeneratedCifar.Images(4, seed: 2, noise: 0.4);
         using var model = EditableModel.Create(Architectures.ResNet18Cifar(10, width: 4), Normalization.Cifar10, "layer3", Editor, seed: 3);
         var index = model.Architecture.Parameters.ToList().FindIndex(p => p.Name == "layer3.0.bn1.weight");
         model.Network.Parameters[index].requires_grad_(false);

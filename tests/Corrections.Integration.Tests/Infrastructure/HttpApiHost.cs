@@ -41,11 +41,14 @@ public static class HttpApiHost
         return app;
     }
 
+    /// <summary>The address <paramref name="app"/> listens on (its port is the system's choice).</summary>
+    public static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+
     /// <summary>A client of <paramref name="app"/> that sends <paramref name="key"/> as a Bearer token (none when null).</summary>
     public static HttpClient Client(WebApplication app, string? key)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var client = new HttpClient { BaseAddress = new Uri(address) };
+        var client = new HttpClient { BaseAddress = new Uri(Address(app)) };
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

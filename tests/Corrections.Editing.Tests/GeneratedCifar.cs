@@ -1,13 +1,14 @@
 using Corrections.Editing.Data;
 using static TorchSharp.torch;
 
-namespace Corrections.Integration.Tests.Infrastructure;
+namespace Corrections.Editing.Tests;
 
 /// <summary>
 /// CIFAR-format stand-ins (CIFAR-10 and ImageNet-A cannot be downloaded here): 3×32×32 images whose class is a colour
 /// cast under noise. More noise makes a harder set; another seed gives images a model has never seen, as NAE are.
 /// Pixels are multiples of 1/255, so the binary batch and PNG files hold them exactly.
 /// </summary>
+/// <remarks>Shared as source with the integration tests (their project links this file).</remarks>
 public static class GeneratedCifar
 {
     public static readonly IReadOnlyList<string> ClassNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
