@@ -46,7 +46,7 @@ public static class LifelongMethods
         "plain-editor" => new EditorMethod("plain-editor", plain!, keepEarlier: false, slices.Validation.Images, slices.Validation.Labels, learningRate: s.PlainEditorLearningRate),
         "editable-chain" => new EditorMethod("editable-chain", start, keepEarlier: true, slices.Validation.Images, slices.Validation.Labels),
         "grace" => new CodebookMethod(start, s.GraceRadius),
-        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor }, s.Every),
+        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor, PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null }, s.Every),
         "retraining" => new RetrainingMethod(start, s.RetrainLimit > 0 && s.RetrainLimit < clean.Count ? clean.Take(s.RetrainLimit) : clean,
             new EditableTrainingOptions { Epochs = 1, TrainingMaxSteps = 3, Seed = 1 }, s.RetrainEvery),
         "memory-consolidation" => new MemoryConsolidationMethod(start, clean, slices.Reference, slices.Validation, new LifelongOptions
@@ -55,6 +55,7 @@ public static class LifelongMethods
             ConsolidateEvery = s.ConsolidateEvery,
             CleanLimitPp = s.CleanLimit,
             FromStart = s.ConsolidateFromStart,
+            HoldOutEvery = s.HoldOutEvery,
             Consolidation = new ConsolidationOptions
             {
                 Steps = s.ConsolidationSteps,
@@ -64,6 +65,8 @@ public static class LifelongMethods
                 PassesOverCorrections = s.Passes > 0 ? s.Passes : null,
                 CleanBatch = 128 - s.CorrectionBatch,
                 Editable = !s.PlainConsolidation,
+                CorrectionNoise = s.CorrectionNoise,
+                AverageTail = s.AverageTail,
             },
         }),
         _ => throw new ArgumentException($"Unknown method '{name}'. Known: {AllNames}."),

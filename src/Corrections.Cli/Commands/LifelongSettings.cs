@@ -104,6 +104,21 @@ public sealed class LifelongSettings : CorrectionsSettings
     [DefaultValue(0.3)]
     public double CleanLimit { get; init; } = 0.3;
 
+    [CommandOption("--hold-out-every")]
+    [Description("memory-consolidation: hold every n-th report out of the consolidations' training (still remembered) and refuse a consolidation whose weights get more of the older held-out reports wrong than production's; 0 for none")]
+    [DefaultValue(0)]
+    public int HoldOutEvery { get; init; }
+
+    [CommandOption("--correction-noise")]
+    [Description("memory-consolidation: std of the pixel noise added to the reports' rows in a consolidation")]
+    [DefaultValue(0.0)]
+    public double CorrectionNoise { get; init; }
+
+    [CommandOption("--average-tail")]
+    [Description("memory-consolidation: share of a consolidation's last steps whose weights are averaged into the version")]
+    [DefaultValue(0.0)]
+    public double AverageTail { get; init; }
+
     [CommandOption("--plain-editor-lr")]
     [Description("plain-editor: the editor learning rate (a plain model learned none)")]
     [DefaultValue(1e-3)]
@@ -117,6 +132,11 @@ public sealed class LifelongSettings : CorrectionsSettings
     [CommandOption("--naive-steps")]
     [DefaultValue(100)]
     public int NaiveSteps { get; init; } = 100;
+
+    [CommandOption("--naive-passes")]
+    [Description("naive-consolidation: take only enough steps to show each report this many times (at most --naive-steps); 0 for always --naive-steps")]
+    [DefaultValue(0)]
+    public int NaivePasses { get; init; }
 
     [CommandOption("--naive-lr")]
     [DefaultValue(1e-3)]

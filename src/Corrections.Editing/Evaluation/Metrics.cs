@@ -41,6 +41,18 @@ public static class Metrics
         return model.Logits(x).argmax(1).eq(y).data<bool>().ToArray();
     }
 
+    /// <summary>Share of <paramref name="corrections"/> whose corrected label the weights alone predict, with any memory set aside.</summary>
+    public static double HeldShareByWeights(EditableModel model, CorrectionSet corrections)
+    {
+        if (corrections.Count == 0)
+        {
+            return 1.0;
+        }
+        using var scope = NewDisposeScope();
+        var (x, y) = corrections.ToTensors();
+        return model.Network.Logits(model.Preprocess(x)).argmax(1).eq(y).sum().item<long>() / (double)corrections.Count;
+    }
+
     /// <summary>Share of <paramref name="corrections"/> that <paramref name="model"/> predicts as corrected; 1 when there are none.</summary>
     public static double HeldShare(EditableModel model, CorrectionSet corrections) =>
         corrections.Count == 0 ? 1.0 : Held(model, corrections).Count(h => h) / (double)corrections.Count;

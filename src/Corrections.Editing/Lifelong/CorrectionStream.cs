@@ -118,6 +118,10 @@ public static class CorrectionStream
             ViewsPct = views,
             CorrectSeconds = correctTime.TotalSeconds,
             Scanned = scanned,
+            WeightsShiftedErrorPct = method is IRemembers remembers
+                ? 100.0 * (1 - Agreement(remembers.PredictByWeights(data.ShiftedTest.Images), data.ShiftedTest.LabelValues()))
+                : double.NaN,
+            MemoryEntries = (method as IRemembers)?.MemoryEntries,
         };
     }
 

@@ -26,4 +26,12 @@ public sealed record LifelongOptions
 
     /// <summary>A consolidation is refused when it costs more than this on the clean validation set, against the start.</summary>
     public double CleanLimitPp { get; init; } = 0.3;
+
+    /// <summary>
+    /// Every this many reports, one is held out of the consolidations' training (it is remembered like any other, so it
+    /// is in effect at once and kept): the held-out reports are the shift's validation set. A consolidation whose
+    /// weights get more of them wrong than production's weights do is refused. Only reports older than production's
+    /// weights count, since newer ones were picked as production's mistakes. 0: no hold-out, no such check.
+    /// </summary>
+    public int HoldOutEvery { get; init; }
 }

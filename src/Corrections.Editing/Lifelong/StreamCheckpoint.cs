@@ -23,6 +23,12 @@ public sealed record StreamCheckpoint
     /// <summary>Compute spent correcting so far (consolidations and retrainings included), in seconds.</summary>
     public required double CorrectSeconds { get; init; }
 
+    /// <summary>Error of production's weights alone on the shifted test split, for a method with a memory (<see cref="IRemembers"/>); NaN otherwise.</summary>
+    public double WeightsShiftedErrorPct { get; init; } = double.NaN;
+
+    /// <summary>Corrections production's memory holds, for a method with one; null otherwise.</summary>
+    public int? MemoryEntries { get; init; }
+
     /// <summary>Shifted training images looked at to find the reports so far.</summary>
     public required int Scanned { get; init; }
 }

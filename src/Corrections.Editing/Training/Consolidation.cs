@@ -23,9 +23,9 @@ public static class Consolidation
     /// <paramref name="corrections"/> (<see cref="Run"/>), with a memory rebuilt to hold exactly the corrections the new
     /// weights do not make (<see cref="Folding"/>, which runs the same in steps for a caller that must let other work in).
     /// </summary>
-    public static EditableModel Fold(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, LabeledImages reference, ConsolidationOptions options, MemoryOptions memory)
+    public static EditableModel Fold(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, LabeledImages reference, ConsolidationOptions options, MemoryOptions memory, CorrectionSet? trainOn = null)
     {
-        using var folding = new Folding(from, corrections, clean, anchor, options, memory);
+        using var folding = new Folding(from, corrections, clean, anchor, options, memory, trainOn);
         folding.Run.Advance(folding.Run.Steps);
         return folding.Finish(reference);
     }

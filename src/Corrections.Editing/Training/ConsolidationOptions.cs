@@ -34,6 +34,19 @@ public sealed record ConsolidationOptions
     /// </summary>
     public bool Editable { get; init; }
 
+    /// <summary>
+    /// Std of Gaussian pixel noise added to the correction rows (after crop and flip), 0 for none: a report is one
+    /// photograph of its input, and a fix that holds only for those pixels is a lookup.
+    /// </summary>
+    public double CorrectionNoise { get; init; }
+
+    /// <summary>
+    /// Share of the last steps whose weights are averaged into the consolidated version (0: the last step's weights).
+    /// The average of the tail of a short fine-tuning varies less from one consolidation to the next than its last
+    /// iterate, which is what makes production's error on unreported inputs rise between consolidations.
+    /// </summary>
+    public double AverageTail { get; init; }
+
     public int CropPadding { get; init; } = 2;
     public bool HorizontalFlip { get; init; } = true;
     public double ClipNorm { get; init; } = 5;
@@ -44,6 +57,10 @@ public sealed record ConsolidationOptions
         if (PassesOverCorrections is < 1)
         {
             throw new ArgumentException("Passes over the corrections must be at least 1.");
+        }
+        if (CorrectionNoise is < 0 or > 1 || AverageTail is < 0 or > 1)
+        {
+            throw new ArgumentException("The correction noise lies in [0, 1] and the averaged tail share in [0, 1].");
         }
         if (Steps < 1 || LearningRate <= 0 || CorrectionBatch < 1 || CleanBatch < 2 || AnchorCoefficient < 0 || ClipNorm <= 0)
         {

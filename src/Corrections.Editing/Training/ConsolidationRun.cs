@@ -25,6 +25,9 @@ public sealed class ConsolidationRun : IDisposable
     private readonly Generator _generator;
     private readonly EditableObjective? _objective;
     private readonly List<double> _tail = [];
+    private readonly Tensor[]? _average;
+    private readonly int _averageFrom;
+    private int _averaged;
 
     public ConsolidationRun(EditableModel model, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options)
     {
@@ -43,6 +46,11 @@ public sealed class ConsolidationRun : IDisposable
             ? new EditableObjective(model, new EditableTrainingOptions { BatchSize = options.CleanBatch + options.CorrectionBatch }, new UniformEditTargets())
             : null;
         Steps = corrections.Count == 0 ? 0 : options.StepsFor(corrections.Count);
+        if (options.AverageTail > 0 && Steps > 0)
+        {
+            _averageFrom = Steps - Math.Max(1, (int)Math.Round(options.AverageTail * Steps));
+            _average = model.Network.Parameters.Select(p => zeros_like(p).requires_grad_(false).DetachFromDisposeScope()).ToArray();
+        }
     }
 
     public EditableModel Model => _model;
@@ -74,7 +82,7 @@ public sealed class ConsolidationRun : IDisposable
             var (cleanImages, cleanLabels) = _clean.Batch(cleanPicks);
             var images = cat([cleanImages, _correctionImages.index_select(0, picks)]);
             var labels = cat([cleanLabels, _correctionLabels.index_select(0, picks)]);
-            var inputs = _model.Preprocess(Augment(images));
+            var inputs = _model.Preprocess(Augment(images, options.CleanBatch));
             Tensor loss;
             if (_objective is not null)
             {
@@ -104,6 +112,29 @@ public sealed class ConsolidationRun : IDisposable
             {
                 _tail.Add(loss.item<float>());
             }
+            if (_average is not null && Done >= _averageFrom)
+            {
+                Accumulate(Done + 1 == Steps);
+            }
+        }
+    }
+
+    // Running mean of the tail's weights; after the last step the network takes it.
+    private void Accumulate(bool last)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        _averaged++;
+        using var share = (1.0 / _averaged).ToScalar();
+        using var rest = (1.0 - (1.0 / _averaged)).ToScalar();
+        var parameters = _model.Network.Parameters;
+        for (var i = 0; i < _average!.Length; i++)
+        {
+            _average[i].mul_(rest).add_(parameters[i], share);
+            if (last)
+            {
+                parameters[i].copy_(_average[i]);
+            }
         }
     }
 
@@ -111,13 +142,26 @@ public sealed class ConsolidationRun : IDisposable
     {
         _correctionImages.Dispose();
         _correctionLabels.Dispose();
+        foreach (var t in _average ?? [])
+        {
+            t.Dispose();
+        }
         _optimizer.Dispose();
         _generator.Dispose();
     }
 
-    private Tensor Augment(Tensor images)
+    // Clean rows come first: crop and flip apply to every row, the noise only to the corrections after them.
+    private Tensor Augment(Tensor images, int cleanRows)
     {
         var x = _options.CropPadding > 0 ? Augmentation.RandomCrop(images, _options.CropPadding, _generator) : images;
-        return _options.HorizontalFlip ? Augmentation.RandomHorizontalFlip(x, 0.5, _generator) : x;
+        x = _options.HorizontalFlip ? Augmentation.RandomHorizontalFlip(x, 0.5, _generator) : x;
+        if (_options.CorrectionNoise <= 0)
+        {
+            return x;
+        }
+        using var pixelMin = 0.ToScalar();
+        using var pixelMax = 1.ToScalar();
+        var corrections = Augmentation.GaussianNoise(x.narrow(0, cleanRows, x.shape[0] - cleanRows), _options.CorrectionNoise, _generator).clamp_(pixelMin, pixelMax);
+        return cat([x.narrow(0, 0, cleanRows), corrections]);
     }
 }

@@ -17,7 +17,12 @@ public sealed class Folding : IDisposable
     private readonly double _radiusScale;
     private EditableModel? _model;
 
-    public Folding(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options, MemoryOptions memory)
+    /// <summary>
+    /// Starts from a copy of <paramref name="from"/>. The weights train on <paramref name="trainOn"/> when given (all of
+    /// <paramref name="corrections"/> but those held out to judge the consolidation); the memory still ends up holding
+    /// every one of <paramref name="corrections"/> that the weights do not make.
+    /// </summary>
+    public Folding(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options, MemoryOptions memory, CorrectionSet? trainOn = null)
     {
         (_keyStage, _radiusScale) = from.Memory is { } own ? (own.KeyStage, own.RadiusScale) : (memory.KeyStageFor(from), memory.RadiusScale);
         _corrections = corrections;
@@ -25,7 +30,7 @@ public sealed class Folding : IDisposable
         try
         {
             _model.Attach(null);
-            Run = new ConsolidationRun(_model, corrections, clean, anchor, options);
+            Run = new ConsolidationRun(_model, trainOn ?? corrections, clean, anchor, options);
         }
         catch
         {

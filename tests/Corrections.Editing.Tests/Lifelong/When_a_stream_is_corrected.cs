@@ -1,4 +1,5 @@
 using Corrections.Editing.Correcting;
+using Corrections.Editing.Evaluation;
 using Corrections.Editing.Lifelong;
 using Corrections.Editing.Lifelong.Methods;
 using Corrections.Editing.Training;
@@ -66,6 +67,52 @@ public class When_a_stream_is_corrected : IDisposable
         Assert.Equal(100, result.End.EffectivePct);
         Assert.True(result.End.ShiftedErrorPct < result.Start.ShiftedErrorPct - 15, $"shifted error {result.Start.ShiftedErrorPct:F1} → {result.End.ShiftedErrorPct:F1} %");
         Assert.True(method.Consolidations > 0);
+    }
+
+    [Fact]
+    public void Should_remember_held_out_reports_and_refuse_a_consolidation_that_gets_more_of_them_wrong()
+    {
+        using var reference = _toy.CleanTrain.Take(200);
+        using var validation = _toy.CleanTest.Take(100);
+        var options = new LifelongOptions
+        {
+            Memory = new MemoryOptions { KeyStage = 1 },
+            ConsolidateEvery = 20,
+            HoldOutEvery = 2,
+            // Only the held-out reports judge here.
+            CleanLimitPp = 100,
+            Consolidation = new ConsolidationOptions { Steps = 150, LearningRate = 1e-2, CorrectionBatch = 16, CleanBatch = 16, CropPadding = 0, HorizontalFlip = false },
+        };
+        using var method = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options);
+        var predicted = Metrics.Predictions(_toy.Start, _toy.ShiftedTrain);
+        var labels = _toy.ShiftedTrain.LabelValues();
+        var mistakes = Enumerable.Range(0, _toy.ShiftedTrain.Count).Where(i => predicted[i] != labels[i]).Take(20).ToList();
+        foreach (var i in mistakes)
+        {
+            method.Correct(_toy.ShiftedTrain.ImageValues(i), labels[i]);
+        }
+        Assert.Equal(1, method.Consolidations);
+        // Every second report was held out of that consolidation and is remembered all the same.
+        var heldOut = mistakes.Where((_, n) => n % 2 == 1).ToList();
+        Assert.All(heldOut, i => Assert.Equal(labels[i], Predict(method, i)));
+
+        // Then the held-out inputs come back with wrong labels, each twice, so that every one is trained on once: a
+        // consolidation on them gets the older held-out reports wrong, and production keeps the weights it had.
+        foreach (var i in heldOut)
+        {
+            method.Correct(_toy.ShiftedTrain.ImageValues(i), (labels[i] + 1) % 3);
+            method.Correct(_toy.ShiftedTrain.ImageValues(i), (labels[i] + 1) % 3);
+        }
+
+        Assert.Equal(1, method.Consolidations);
+        Assert.Equal(1, method.RefusedOnShift);
+    }
+
+    private long Predict(MemoryConsolidationMethod method, int shiftedTrainIndex)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var (image, _) = _toy.ShiftedTrain.Batch([shiftedTrainIndex]);
+        return method.Predict(image)[0];
     }
 
     public void Dispose() => _toy.Dispose();

@@ -30,6 +30,7 @@ public sealed class ConsolidationMethod : ICorrectionMethod
         {
             ["every"] = every.ToString(CultureInfo.InvariantCulture),
             ["steps"] = options.Steps.ToString(CultureInfo.InvariantCulture),
+            ["passes_over_corrections"] = options.PassesOverCorrections?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["lr"] = options.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
             ["anchor"] = "previous version",
             ["anchor_coefficient"] = options.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),

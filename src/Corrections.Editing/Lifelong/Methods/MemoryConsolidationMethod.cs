@@ -11,11 +11,14 @@ namespace Corrections.Editing.Lifelong.Methods;
 /// generalisation, a clean-error gate on every consolidation. A refused consolidation leaves the weights as they were;
 /// the memory still holds every correction they do not make.
 /// </summary>
-public sealed class MemoryConsolidationMethod : ICorrectionMethod
+public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
 {
     private readonly EditableModel _start;
     private EditableModel _model;
     private readonly CorrectionSet _all;
+    private readonly CorrectionSet _trained;
+    private readonly List<int> _heldOut = [];
+    private int _weightsSince;
     private readonly LabeledImages _clean;
     private readonly LabeledImages _reference;
     private readonly LabeledImages _validation;
@@ -37,6 +40,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
             _model = empty.TakeModel();
         }
         _all = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
+        _trained = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
         _startValidationError = Metrics.ErrorRate(_start, validation);
         Settings = new Dictionary<string, string>
         {
@@ -53,6 +57,9 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
             ["anchor_coefficient"] = options.Consolidation.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{options.Consolidation.CorrectionBatch} reports + {options.Consolidation.CleanBatch} clean",
             ["clean_limit_pp"] = options.CleanLimitPp.ToString(CultureInfo.InvariantCulture),
+            ["hold_out_every"] = options.HoldOutEvery.ToString(CultureInfo.InvariantCulture),
+            ["correction_noise"] = options.Consolidation.CorrectionNoise.ToString(CultureInfo.InvariantCulture),
+            ["average_tail"] = options.Consolidation.AverageTail.ToString(CultureInfo.InvariantCulture),
         };
     }
 
@@ -64,10 +71,21 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
 
     public int Refused { get; private set; }
 
+    /// <summary>Consolidations refused because their weights did worse than production's on the held-out reports.</summary>
+    public int RefusedOnShift { get; private set; }
+
     public int MemoryEntries => _model.Memory?.Count ?? 0;
 
     public void Correct(ReadOnlySpan<float> input, long label)
     {
+        if (_options.HoldOutEvery > 0 && (_all.Count + 1) % _options.HoldOutEvery == 0)
+        {
+            _heldOut.Add(_all.Count);
+        }
+        else
+        {
+            _trained.Add(input, label);
+        }
         _all.Add(input, label);
         _model.Memory!.Add(_model, input, label);
         if (++_pending >= _options.ConsolidateEvery)
@@ -77,6 +95,12 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
     }
 
     public long[] Predict(Tensor images) => Predictions.Of(_model, images);
+
+    public long[] PredictByWeights(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        return _model.Network.Logits(_model.Preprocess(images)).argmax(1).data<long>().ToArray();
+    }
 
     public void Dispose()
     {
@@ -89,14 +113,23 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod
         _pending = 0;
         // Judged with its memory, as the service's gate judges a consolidation: what production would answer.
         var candidate = Training.Consolidation.Fold(_options.FromStart ? _start : _model, _all, _clean, _start, _reference,
-            _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory);
+            _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained);
         if (Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation)) > _options.CleanLimitPp)
         {
             Refused++;
             candidate.Dispose();
             return;
         }
+        var shiftValidation = _all.Select(_heldOut.Where(i => i < _weightsSince));
+        if (Metrics.HeldShareByWeights(candidate, shiftValidation) < Metrics.HeldShareByWeights(_model, shiftValidation))
+        {
+            Refused++;
+            RefusedOnShift++;
+            candidate.Dispose();
+            return;
+        }
         Consolidations++;
+        _weightsSince = _all.Count;
         _model.Dispose();
         _model = candidate;
     }
