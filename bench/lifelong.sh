@@ -7,6 +7,8 @@
 # shift alone (bench/lifelong-tune.sh). Writes bench/results/<date>-lifelong-<shift>.{json,-*.png}.
 # Do not run it beside a build, a test run or another benchmark.
 #   bench/lifelong.sh [REPORTS] [SHIFTS...]      (default: 2000 fog noise rotation occlusion)
+# LIFELONG_METHODS (default all) picks methods, e.g. memory-consolidation,naive-consolidation,oracle, and
+# LIFELONG_SUFFIX is added to the result files' names (so a partial rerun does not overwrite the full one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reports="${1:-2000}"
@@ -26,5 +28,5 @@ for family in "${families[@]}"; do
   [[ -f "$dir/t10k-labels-idx1-ubyte.gz" ]] || cli shift --family "$family" --out "$dir" --oracle-data "$dir-oracle" --image-folder "$dir-folder"
   [[ -f "$oracle" ]] || cli train --init "$start" --data "fashion-mnist:$dir-oracle" --epochs 1 -o "$oracle"
   cli lifelong --shift "fashion-mnist:$dir" --model "$start" --plain-model "$plain" --oracle "$oracle" \
-    --reports "$reports" --retrain-every 1000 -o "bench/results/$(date -u +%F)-lifelong-$family"
+    --methods "${LIFELONG_METHODS:-all}" --reports "$reports" --retrain-every 1000 -o "bench/results/$(date -u +%F)-lifelong-$family${LIFELONG_SUFFIX:-}"
 done

@@ -74,12 +74,12 @@ public sealed class LifelongSettings : CorrectionsSettings
 
     [CommandOption("--passes")]
     [Description("memory-consolidation: steps enough to show each correction this many times (at most --consolidation-steps); 0: always the most")]
-    [DefaultValue(8)]
-    public int Passes { get; init; } = 8;
+    [DefaultValue(16)]
+    public int Passes { get; init; } = 16;
 
     [CommandOption("--consolidation-lr")]
-    [DefaultValue(1e-3)]
-    public double ConsolidationLearningRate { get; init; } = 1e-3;
+    [DefaultValue(3e-4)]
+    public double ConsolidationLearningRate { get; init; } = 3e-4;
 
     [CommandOption("--anchor")]
     [Description("memory-consolidation: weight of KL(start ‖ model) on clean images")]
@@ -130,13 +130,13 @@ public sealed class LifelongSettings : CorrectionsSettings
     public double GraceRadius { get; init; } = 4;
 
     [CommandOption("--naive-steps")]
-    [DefaultValue(100)]
-    public int NaiveSteps { get; init; } = 100;
+    [DefaultValue(300)]
+    public int NaiveSteps { get; init; } = 300;
 
     [CommandOption("--naive-passes")]
     [Description("naive-consolidation: take only enough steps to show each report this many times (at most --naive-steps); 0 for always --naive-steps")]
-    [DefaultValue(0)]
-    public int NaivePasses { get; init; }
+    [DefaultValue(8)]
+    public int NaivePasses { get; init; } = 8;
 
     [CommandOption("--naive-lr")]
     [DefaultValue(1e-3)]

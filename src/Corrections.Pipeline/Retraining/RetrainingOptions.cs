@@ -24,14 +24,17 @@ public sealed class RetrainingOptions
 
     /// <summary>
     /// A consolidation's steps: at most <see cref="ConsolidationSteps"/>, enough to show each correction
-    /// <see cref="ConsolidationPasses"/> times; KL to the base × <see cref="ConsolidationAnchor"/>. Tuned on the blur shift
-    /// (bench/README.md, lifelong correction); learning rate <see cref="LearningRate"/>.
+    /// <see cref="ConsolidationPasses"/> times, at <see cref="ConsolidationLearningRate"/>; KL to the base ×
+    /// <see cref="ConsolidationAnchor"/>. Tuned on the blur shift (bench/README.md, lifelong correction).
     /// </summary>
     [Range(1, 100_000)]
     public int ConsolidationSteps { get; set; } = 300;
 
     [Range(1, 1000)]
-    public int ConsolidationPasses { get; set; } = 8;
+    public int ConsolidationPasses { get; set; } = 16;
+
+    [Range(1e-6, 1)]
+    public double ConsolidationLearningRate { get; set; } = 3e-4;
 
     [Range(0, 100)]
     public double ConsolidationAnchor { get; set; } = 0.3;
@@ -43,7 +46,7 @@ public sealed class RetrainingOptions
         Steps = ConsolidationSteps,
         PassesOverCorrections = ConsolidationPasses,
         AnchorCoefficient = ConsolidationAnchor,
-        LearningRate = LearningRate,
+        LearningRate = ConsolidationLearningRate,
         CropPadding = CropPadding,
         Seed = Seed,
     };
