@@ -8,7 +8,9 @@
 # Do not run it beside a build, a test run or another benchmark.
 #   bench/lifelong.sh [REPORTS] [SHIFTS...]      (default: 2000 fog noise rotation occlusion)
 # LIFELONG_METHODS (default all) picks methods, e.g. memory-consolidation,naive-consolidation,oracle, and
-# LIFELONG_SUFFIX is added to the result files' names (so a partial rerun does not overwrite the full one).
+# LIFELONG_SUFFIX is added to the result files' names (so a partial rerun does not overwrite the full one);
+# LIFELONG_START_EPOCHS (default 3) and LIFELONG_ORACLE_EPOCHS (default 1) choose the start models' and the oracles'
+# training (a converged start and a stronger oracle: the 3-epoch start is under-trained, the 1-epoch oracle no bound).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reports="${1:-2000}"
@@ -17,16 +19,18 @@ if (($#)); then families=("$@"); else families=(fog noise rotation occlusion); f
 cli() { dotnet src/Corrections.Cli/bin/Release/net10.0/corrections.dll "$@"; }
 scripts/corrections --help >/dev/null   # builds the CLI once
 models=.corrections/models
-start="$models/fashion-mnist-editable-3ep.ctm"
-plain="$models/fashion-mnist-plain-3ep.ctm"
-[[ -f "$start" ]] || cli train --epochs 3 -o "$start"
-[[ -f "$plain" ]] || cli train --plain --epochs 3 -o "$plain"
+epochs="${LIFELONG_START_EPOCHS:-3}"
+oracle_epochs="${LIFELONG_ORACLE_EPOCHS:-1}"
+start="$models/fashion-mnist-editable-${epochs}ep.ctm"
+plain="$models/fashion-mnist-plain-${epochs}ep.ctm"
+[[ -f "$start" ]] || cli train --epochs "$epochs" -o "$start"
+[[ -f "$plain" ]] || cli train --plain --epochs "$epochs" -o "$plain"
 export CORRECTIONS_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 for family in "${families[@]}"; do
   dir=".corrections/shifts/$family"
-  oracle="$models/oracle-$family-1ep.ctm"
+  oracle="$models/oracle-$family-${oracle_epochs}ep$( ((epochs == 3)) || echo "-from-${epochs}ep").ctm"
   [[ -f "$dir/t10k-labels-idx1-ubyte.gz" ]] || cli shift --family "$family" --out "$dir" --oracle-data "$dir-oracle" --image-folder "$dir-folder"
-  [[ -f "$oracle" ]] || cli train --init "$start" --data "fashion-mnist:$dir-oracle" --epochs 1 -o "$oracle"
+  [[ -f "$oracle" ]] || cli train --init "$start" --data "fashion-mnist:$dir-oracle" --epochs "$oracle_epochs" -o "$oracle"
   cli lifelong --shift "fashion-mnist:$dir" --model "$start" --plain-model "$plain" --oracle "$oracle" \
     --methods "${LIFELONG_METHODS:-all}" --reports "$reports" --retrain-every 1000 -o "bench/results/$(date -u +%F)-lifelong-$family${LIFELONG_SUFFIX:-}"
 done

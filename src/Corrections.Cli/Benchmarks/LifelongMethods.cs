@@ -56,6 +56,7 @@ public static class LifelongMethods
             CleanLimitPp = s.CleanLimit,
             FromStart = s.ConsolidateFromStart,
             HoldOutEvery = s.HoldOutEvery,
+            AnchorToPrevious = s.AnchorPrevious,
             Consolidation = new ConsolidationOptions
             {
                 Steps = s.ConsolidationSteps,

@@ -86,6 +86,10 @@ public sealed class LifelongSettings : CorrectionsSettings
     [DefaultValue(0.3)]
     public double Anchor { get; init; } = 0.3;
 
+    [CommandOption("--anchor-previous")]
+    [Description("memory-consolidation: anchor each consolidation's KL term to the version before it instead of the start version")]
+    public bool AnchorPrevious { get; init; }
+
     [CommandOption("--consolidate-from-start")]
     [Description("memory-consolidation: each consolidation starts from the start model, not from the previous one")]
     public bool ConsolidateFromStart { get; init; }

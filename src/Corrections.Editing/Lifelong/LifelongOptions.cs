@@ -27,6 +27,12 @@ public sealed record LifelongOptions
     /// </summary>
     public bool FromStart { get; init; }
 
+    /// <summary>
+    /// Whether the KL term anchors each consolidation to the version before it (as naive consolidation does) rather than
+    /// to the start version.
+    /// </summary>
+    public bool AnchorToPrevious { get; init; }
+
     /// <summary>A consolidation is refused when it costs more than this on the clean validation set, against the start.</summary>
     public double CleanLimitPp { get; init; } = 0.3;
 

@@ -52,7 +52,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
             ["passes_over_corrections"] = options.Consolidation.PassesOverCorrections?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["lr"] = options.Consolidation.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
             ["editable"] = options.Consolidation.Editable.ToString(),
-            ["anchor"] = "start version",
+            ["anchor"] = options.AnchorToPrevious ? "previous version" : "start version",
             ["from"] = options.FromStart ? "start version" : "previous version",
             ["anchor_coefficient"] = options.Consolidation.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{options.Consolidation.CorrectionBatch} reports + {options.Consolidation.CleanBatch} clean",
@@ -112,7 +112,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
     {
         _pending = 0;
         // Judged with its memory, as the service's gate judges a consolidation: what production would answer.
-        var candidate = Training.Consolidation.Fold(_options.FromStart ? _start : _model, _all, _clean, _start, _reference,
+        var candidate = Training.Consolidation.Fold(_options.FromStart ? _start : _model, _all, _clean, _options.AnchorToPrevious ? _model : _start, _reference,
             _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained);
         if (Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation)) > _options.CleanLimitPp)
         {
