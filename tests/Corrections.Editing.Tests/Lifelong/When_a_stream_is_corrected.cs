@@ -52,13 +52,7 @@ public class When_a_stream_is_corrected : IDisposable
     {
         using var reference = _toy.CleanTrain.Take(200);
         using var validation = _toy.CleanTest.Take(100);
-        var options = new LifelongOptions
-        {
-            Memory = new MemoryOptions { KeyStage = 1 },
-            ConsolidateEvery = 20,
-            CleanLimitPp = 5,
-            Consolidation = new ConsolidationOptions { Steps = 150, LearningRate = 1e-2, CorrectionBatch = 16, CleanBatch = 16, CropPadding = 0, HorizontalFlip = false, Editable = true },
-        };
+        var options = Remembering(editable: true) with { CleanLimitPp = 5 };
         using var method = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options);
 
         var result = CorrectionStream.Run(method, _toy.Data, Options);
@@ -74,15 +68,8 @@ public class When_a_stream_is_corrected : IDisposable
     {
         using var reference = _toy.CleanTrain.Take(200);
         using var validation = _toy.CleanTest.Take(100);
-        var options = new LifelongOptions
-        {
-            Memory = new MemoryOptions { KeyStage = 1 },
-            ConsolidateEvery = 20,
-            HoldOutEvery = 2,
-            // Only the held-out reports judge here.
-            CleanLimitPp = 100,
-            Consolidation = new ConsolidationOptions { Steps = 150, LearningRate = 1e-2, CorrectionBatch = 16, CleanBatch = 16, CropPadding = 0, HorizontalFlip = false },
-        };
+        // Only the held-out reports judge here.
+        var options = Remembering(editable: false) with { HoldOutEvery = 2, CleanLimitPp = 100 };
         using var method = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options);
         var predicted = Metrics.Predictions(_toy.Start, _toy.ShiftedTrain);
         var labels = _toy.ShiftedTrain.LabelValues();
@@ -107,6 +94,14 @@ public class When_a_stream_is_corrected : IDisposable
         Assert.Equal(1, method.Consolidations);
         Assert.Equal(1, method.RefusedOnShift);
     }
+
+    // The toy's memory keys at the hidden layer; a consolidation every 20 reports, short and fast on the toy.
+    private static LifelongOptions Remembering(bool editable) => new()
+    {
+        Memory = new MemoryOptions { KeyStage = 1 },
+        ConsolidateEvery = 20,
+        Consolidation = new ConsolidationOptions { Steps = 150, LearningRate = 1e-2, CorrectionBatch = 16, CleanBatch = 16, CropPadding = 0, HorizontalFlip = false, Editable = editable },
+    };
 
     private long Predict(MemoryConsolidationMethod method, int shiftedTrainIndex)
     {
