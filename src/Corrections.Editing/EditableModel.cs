@@ -47,14 +47,21 @@ public sealed class EditableModel(Network network, Normalization normalization, 
 
     public Tensor Preprocess(Tensor raw) => Normalization.Apply(raw);
 
+    /// <summary>Logits [N, K] of the weights alone for raw images, in evaluation mode, any <see cref="Memory"/> set aside.</summary>
+    public Tensor WeightLogits(Tensor raw, int batchSize = Network.EvaluationBatch)
+    {
+        using var x = Preprocess(raw);
+        return Network.Logits(x, batchSize);
+    }
+
     /// <summary>Logits [N, K] for raw images, in evaluation mode; where the <see cref="Memory"/> covers an input, its label wins.</summary>
     public Tensor Logits(Tensor raw, int batchSize = Network.EvaluationBatch)
     {
-        using var x = Preprocess(raw);
         if (Memory is null)
         {
-            return Network.Logits(x, batchSize);
+            return WeightLogits(raw, batchSize);
         }
+        using var x = Preprocess(raw);
         using var keys = Network.Logits(x, batchSize, toStage: Memory.KeyStage);
         using var logits = Network.Logits(keys, batchSize, fromStage: Memory.KeyStage);
         return Memory.Override(keys, logits);

@@ -50,7 +50,7 @@ public static class Metrics
         }
         using var scope = NewDisposeScope();
         var (x, y) = corrections.ToTensors();
-        return model.Network.Logits(model.Preprocess(x)).argmax(1).eq(y).sum().item<long>() / (double)corrections.Count;
+        return model.WeightLogits(x).argmax(1).eq(y).sum().item<long>() / (double)corrections.Count;
     }
 
     /// <summary>Share of <paramref name="corrections"/> that <paramref name="model"/> predicts as corrected; 1 when there are none.</summary>
