@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Corrections.Pipeline.Storage;
 
 namespace Corrections.Pipeline;
 
@@ -7,9 +8,18 @@ public sealed class PipelineOptions
 {
     public const string Section = "Pipeline";
 
-    /// <summary>Root of the model store; every worker and the CLI must see the same directory.</summary>
+    /// <summary>
+    /// Root of the model store. With <see cref="ArtifactStore"/> <c>directory</c> every worker and the CLI must see the
+    /// same directory; with <c>postgres</c> it is this host's cache, and need not be shared.
+    /// </summary>
     [Required]
     public string ModelStoreRoot { get; set; } = ".corrections/store";
+
+    /// <summary>
+    /// Where version files are kept for all hosts: <c>directory</c> (the embedded default: <see cref="ModelStoreRoot"/>
+    /// alone) or <c>postgres</c> (the registry's database, so hosts need share only the broker and the database).
+    /// </summary>
+    public ArtifactStoreKind ArtifactStore { get; set; } = ArtifactStoreKind.Directory;
 
     /// <summary>The alias that edits build on and that passing candidates are promoted to.</summary>
     [Required, RegularExpression("^[a-z][a-z0-9-]{0,31}$")]

@@ -8,6 +8,10 @@ using Corrections.Pipeline.Observability;
 using Corrections.Pipeline.Producers;
 using Corrections.Pipeline.Resilience;
 using Corrections.Pipeline.Retraining;
+using Corrections.Pipeline.Storage;
+using Corrections.Editing.Persistence;
+using Corrections.Registry;
+using Microsoft.Extensions.Options;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +42,13 @@ public static class PipelineServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ResiliencePipelines>();
         services.AddSingleton<ComputeGate>();
+        services.AddSingleton(provider =>
+        {
+            var pipeline = provider.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            return new ModelStore(pipeline.ModelStoreRoot, pipeline.ArtifactStore == ArtifactStoreKind.Postgres
+                ? new PostgresArtifactStore(provider.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)
+                : null);
+        });
         services.AddSingleton<ModelCache>();
         services.AddOptions<MemorySettings>()
             .Bind(configuration.GetSection(MemorySettings.Section))

@@ -14,6 +14,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<ValidationRecord> Validations => Set<ValidationRecord>();
     public DbSet<Producer> Producers => Set<Producer>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<StoredArtifact> Artifacts => Set<StoredArtifact>();
+    public DbSet<ArtifactChunk> ArtifactChunks => Set<ArtifactChunk>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -97,6 +99,20 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             delivery.Property(d => d.Subscriber).HasMaxLength(MaxNameLength);
             delivery.Property(d => d.Event).HasMaxLength(32);
             delivery.Property(d => d.Model).HasMaxLength(MaxNameLength);
+        });
+
+        modelBuilder.Entity<StoredArtifact>(artifact =>
+        {
+            artifact.ToTable("artifacts");
+            artifact.HasKey(a => a.Sha256);
+            artifact.Property(a => a.Sha256).HasMaxLength(64).IsFixedLength();
+        });
+
+        modelBuilder.Entity<ArtifactChunk>(chunk =>
+        {
+            chunk.ToTable("artifact_chunks");
+            chunk.HasKey(c => new { c.Sha256, c.Index });
+            chunk.Property(c => c.Sha256).HasMaxLength(64).IsFixedLength();
         });
 
         modelBuilder.Entity<EditRecord>(edit =>

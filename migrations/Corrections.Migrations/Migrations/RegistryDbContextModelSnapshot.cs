@@ -23,6 +23,29 @@ namespace Corrections.Migrations.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Corrections.Registry.Entities.ArtifactChunk", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("index");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("Sha256", "Index")
+                        .HasName("pk_artifact_chunks");
+
+                    b.ToTable("artifact_chunks", "corrections");
+                });
+
             modelBuilder.Entity("Corrections.Registry.Entities.EditRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -491,6 +514,32 @@ namespace Corrections.Migrations.Migrations
                         .HasDatabaseName("ix_reports_producer_received_at");
 
                     b.ToTable("reports", "corrections");
+                });
+
+            modelBuilder.Entity("Corrections.Registry.Entities.StoredArtifact", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<int>("Chunks")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunks");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.HasKey("Sha256")
+                        .HasName("pk_artifacts");
+
+                    b.ToTable("artifacts", "corrections");
                 });
 
             modelBuilder.Entity("Corrections.Registry.Entities.ValidationRecord", b =>

@@ -6,13 +6,11 @@ using Corrections.Editing;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Lifelong;
 using Corrections.Editing.Persistence;
-using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
 
 namespace Corrections.Cli.Benchmarks;
@@ -31,7 +29,7 @@ public sealed class ServiceMethod : ICorrectionMethod
     private readonly string _source;
     private readonly double _rate;
     private readonly TimeSpan _timeout;
-    private readonly string _storeRoot;
+    private readonly ModelStore _store;
     private readonly Stopwatch _pace = Stopwatch.StartNew();
     private readonly List<double> _latenciesMs = [];
     private TimeSpan _nextPublish = TimeSpan.Zero;
@@ -42,7 +40,7 @@ public sealed class ServiceMethod : ICorrectionMethod
     {
         (_connection, _model, _source, _rate, _timeout) = (connection, model, source, rate, TimeSpan.FromSeconds(timeoutSeconds));
         using var scope = connection.Scope();
-        _storeRoot = scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot;
+        _store = scope.ServiceProvider.GetRequiredService<ModelStore>();
         Production();
         Settings = new Dictionary<string, string>
         {
@@ -156,7 +154,7 @@ public sealed class ServiceMethod : ICorrectionMethod
         {
             var stored = ModelCache.Stored(version);
             // From the version held, where the new one's chain of deltas reaches it.
-            var model = new ModelStore(_storeRoot).Load(stored, _production is { } held ? (held.Stored, held.Model) : null);
+            var model = _store.Load(stored, _production is { } held ? (held.Stored, held.Model) : null);
             _production?.Model.Dispose();
             _production = (version.Id, version.Number, stored, model);
         }

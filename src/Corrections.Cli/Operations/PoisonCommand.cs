@@ -4,14 +4,12 @@ using Corrections.Contracts;
 using Corrections.Editing.Data;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
-using Corrections.Pipeline;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -142,7 +140,7 @@ public sealed class PoisonCommand : AsyncCommand<PoisonCommand.Settings>
     {
         await using var scope = connection.Scope();
         var production = await ProductionAsync(scope, connection, settings.Model, cancellation);
-        using var model = new ModelStore(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot).Load(ModelCache.Stored(production));
+        using var model = scope.ServiceProvider.GetRequiredService<ModelStore>().Load(ModelCache.Stored(production));
         var success = settings.Attack == "patch"
             ? Backdoors.PatchSuccess(model, heldOut, settings.Target, TriggerRow, TriggerRow, TriggerSize, 1f)
             : Backdoors.FlipSuccess(model, heldOut, settings.From, settings.To);
@@ -158,7 +156,7 @@ public sealed class PoisonCommand : AsyncCommand<PoisonCommand.Settings>
         var claimed = settings.Attack == "patch" ? settings.Target : settings.To;
         await using var scope = connection.Scope();
         var production = await ProductionAsync(scope, connection, settings.Model, cancellation);
-        using var model = new ModelStore(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot).Load(ModelCache.Stored(production));
+        using var model = scope.ServiceProvider.GetRequiredService<ModelStore>().Load(ModelCache.Stored(production));
         var reports = new List<MisclassificationReported>();
         foreach (var chunk in pool.Chunk(256))
         {

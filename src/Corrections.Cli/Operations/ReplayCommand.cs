@@ -5,13 +5,11 @@ using Corrections.Contracts;
 using Corrections.Editing.Data;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
-using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -125,7 +123,7 @@ public sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
         var modelId = await db.ModelIdAsync(settings.Model, cancellation);
         var production = await db.Aliases.AsNoTracking().Where(a => a.ModelId == modelId && a.Name == connection.Alias).Select(a => a.Version).SingleOrDefaultAsync(cancellation)
             ?? throw new OperatorError($"'{settings.Model}' has no {connection.Alias} version.");
-        using var model = new ModelStore(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot).Load(ModelCache.Stored(production));
+        using var model = scope.ServiceProvider.GetRequiredService<ModelStore>().Load(ModelCache.Stored(production));
         using var test = FashionMnist.Load(settings.Data, DatasetSplit.Test);
         using var pool = test.Take(Math.Min(settings.TakeFrom, test.Count));
         // What validating a candidate would cost without cached activations: a full forward pass over the held-out

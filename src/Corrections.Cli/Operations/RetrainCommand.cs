@@ -4,7 +4,6 @@ using Corrections.Editing;
 using Corrections.Editing.Data;
 using Corrections.Editing.Evaluation;
 using Corrections.Editing.Persistence;
-using Corrections.Pipeline;
 using Corrections.Pipeline.Edits;
 using Corrections.Editing.Correcting;
 using Corrections.Pipeline.Retraining;
@@ -13,7 +12,6 @@ using Corrections.Registry;
 using Corrections.Registry.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -246,7 +244,7 @@ public sealed class RetrainCommand : AsyncCommand<RetrainCommand.Settings>
         var folded = await db.Reports.AsNoTracking().Where(r => r.FoldedVersionId == retrainId)
             .Select(r => new { r.InputTensor, r.CorrectLabel, WasApplied = r.Status == ReportStatus.Applied && r.VersionId != retrainId }).ToListAsync(cancellation);
         var wasApplied = folded.Select(f => f.WasApplied).ToArray();
-        var store = new ModelStore(scope.ServiceProvider.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelStoreRoot);
+        var store = scope.ServiceProvider.GetRequiredService<ModelStore>();
         using var test = FashionMnist.Load(settings.Test, DatasetSplit.Test);
         var corrections = CorrectionSet.Of(registered.InputShape, folded.Select(f => (f.InputTensor!, f.CorrectLabel)));
 

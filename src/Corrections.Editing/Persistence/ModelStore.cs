@@ -9,17 +9,22 @@ namespace Corrections.Editing.Persistence;
 /// <summary>
 /// Model versions on disk under one root, as <c>&lt;model&gt;/&lt;number&gt;.ctm</c>. Writes are atomic (temp file +
 /// rename), every load checks the SHA-256 the caller recorded, and an edit version stores only the tensors the editor
-/// changed, with its parent's location and hash, whenever that is smaller than the whole model.
+/// changed, with its parent's location and hash, whenever that is smaller than the whole model. With a
+/// <paramref name="shared"/> store, every file written is also put there and every file missing here (or changed) is
+/// fetched from there, so hosts need no common directory.
 /// </summary>
-public sealed partial class ModelStore(string root)
+public sealed partial class ModelStore(string root, IArtifactStore? shared = null)
 {
     public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>The store every host reaches, or null when this directory is the only copy.</summary>
+    public IArtifactStore? Shared { get; } = shared;
 
     public StoredVersion SaveFull(string model, int number, EditableModel value)
     {
         var path = PathOf(model, number);
         value.Save(path, new Dictionary<string, string> { ["kind"] = "full" });
-        return Describe(path, isDelta: false);
+        return Published(path, isDelta: false);
     }
 
     /// <summary>
@@ -63,7 +68,7 @@ public sealed partial class ModelStore(string root)
             }
         }
         TensorArchive.Write(path, tensors, metadata);
-        return Describe(path, isDelta: true);
+        return Published(path, isDelta: true);
     }
 
     /// <summary>Loads a version, verifying its hash and, for a delta, its ancestors' hashes.</summary>
@@ -80,7 +85,7 @@ public sealed partial class ModelStore(string root)
         {
             return known.Model.Clone();
         }
-        var path = Resolve(version.Location);
+        var path = LocalPath(version);
         var actual = TensorArchive.Sha256(path);
         if (actual != version.Sha256)
         {
@@ -122,6 +127,36 @@ public sealed partial class ModelStore(string root)
                 t.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The version's file on this host, fetched from the shared store first when it is missing here or differs from
+    /// the recorded hash (a host's cache is not the record). Only the version's own file: a delta's parents are fetched
+    /// as <see cref="Load(StoredVersion)"/> walks to them.
+    /// </summary>
+    public string LocalPath(StoredVersion version)
+    {
+        var path = Resolve(version.Location);
+        if (Shared is null || (File.Exists(path) && TensorArchive.Sha256(path) == version.Sha256))
+        {
+            return path;
+        }
+        // Through a temporary file: a fetch cut short leaves nothing behind, and a reader never sees half a file.
+        AtomicFile.Write(path, stream =>
+        {
+            if (!Shared.TryGet(version.Sha256, stream))
+            {
+                throw new DataFormatException($"{version.Location}: the shared artifact store holds no file with SHA-256 {version.Sha256}.");
+            }
+        });
+        return path;
+    }
+
+    private StoredVersion Published(string path, bool isDelta)
+    {
+        var stored = Describe(path, isDelta);
+        Shared?.Put(stored.Sha256, path);
+        return stored;
     }
 
     private static bool Same(Tensor a, Tensor b)

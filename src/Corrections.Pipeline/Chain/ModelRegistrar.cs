@@ -10,7 +10,7 @@ namespace Corrections.Pipeline.Chain;
 /// Operator actions on a chain: register a trained model (base or retrain), through the gate once the chain has a
 /// production version, and move the alias by hand (promote, rollback). Every move is logged with who and why.
 /// </summary>
-public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOptions> options, TimeProvider clock)
+public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOptions> options, ModelStore store, TimeProvider clock)
 {
     /// <summary>
     /// Stores <paramref name="model"/> as the next version of <paramref name="name"/>. The first version of a model is
@@ -55,7 +55,7 @@ public sealed class ModelRegistrar(RegistryDbContext db, IOptions<PipelineOption
         await ChainLock.AcquireAsync(db, registered.Id, cancellation);
         var number = await db.NextNumberAsync(registered.Id, cancellation);
         var current = await db.AliasTargetAsync(registered.Id, alias, cancellation);
-        var stored = new ModelStore(options.Value.ModelStoreRoot).SaveFull(name, number, model);
+        var stored = store.SaveFull(name, number, model);
         var now = clock.GetUtcNow();
         var gated = current is not null && overrideReason is null;
         // The gate measures a candidate against its parent, so a gated version rests on production, whatever its kind.

@@ -2,7 +2,6 @@ using Corrections.Editing;
 using Corrections.Editing.Persistence;
 using Corrections.Pipeline.Resilience;
 using Corrections.Registry.Entities;
-using Microsoft.Extensions.Options;
 
 namespace Corrections.Pipeline.Edits;
 
@@ -10,7 +9,7 @@ namespace Corrections.Pipeline.Edits;
 /// Model versions held in memory, loaded from the store (hash-checked) on first use. Versions are immutable, so a
 /// cached instance is shared; callers clone before they change one. Only call it inside the <see cref="ComputeGate"/>.
 /// </summary>
-public sealed class ModelCache(IOptions<PipelineOptions> options, ResiliencePipelines? resilience = null) : IDisposable
+public sealed class ModelCache(ModelStore store, ResiliencePipelines? resilience = null) : IDisposable
 {
     // The head, a pending candidate, its base and production are what is in use at any time; a few more spare reloads
     // during rollbacks.
@@ -18,7 +17,7 @@ public sealed class ModelCache(IOptions<PipelineOptions> options, ResiliencePipe
 
     private readonly LinkedList<(long VersionId, EditableModel Model)> _entries = new();
 
-    public ModelStore Store { get; } = new(options.Value.ModelStoreRoot);
+    public ModelStore Store { get; } = store;
 
     public static StoredVersion Stored(ModelVersion version) => new(version.StorageLocation, version.Sha256, version.IsDelta, version.Bytes);
 

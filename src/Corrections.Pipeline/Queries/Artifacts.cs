@@ -2,7 +2,6 @@ using Corrections.Editing.Persistence;
 using Corrections.Pipeline.Edits;
 using Corrections.Registry;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Corrections.Pipeline.Queries;
 
@@ -11,7 +10,7 @@ namespace Corrections.Pipeline.Queries;
 /// materialised in full (its chain resolved, hashes checked on the way) once per format, under the store's
 /// <c>.artifacts/</c>, and served from there. Files are deterministic, so the SHA-256 names the content.
 /// </summary>
-public sealed class Artifacts(RegistryDbContext db, ModelCache models, IOptions<PipelineOptions> options)
+public sealed class Artifacts(RegistryDbContext db, ModelCache models, ModelStore store)
 {
     /// <summary>
     /// The SHA-256 a promotion or rollback announces (<c>ModelPromoted.Sha256</c>): the version's <c>.ctm</c> artifact's,
@@ -51,11 +50,10 @@ public sealed class Artifacts(RegistryDbContext db, ModelCache models, IOptions<
         {
             return null;
         }
-        var store = new ModelStore(options.Value.ModelStoreRoot);
         if (format == ArtifactFormat.Ctm && !version.IsDelta)
         {
             // Stored whole already: the stored file is the artifact, its recorded hash checked as every load checks it.
-            var stored = Path.Combine(store.Root, version.StorageLocation);
+            var stored = store.LocalPath(ModelCache.Stored(version));
             var sha256 = TensorArchive.Sha256(stored);
             return sha256 == version.Sha256 ? new Artifact(model, number, format, stored, sha256)
                 : throw new Editing.Data.DataFormatException($"v{number} of '{model}' changed on disk: its file hashes to {sha256}, the registry recorded {version.Sha256}.");

@@ -27,7 +27,7 @@ namespace Corrections.Pipeline.Retraining;
 /// </summary>
 public sealed class RetrainingRun(
     RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, IOptions<Producers.ProducerOptions> producers,
-    MemoryReference memory, ComputeGate gate, TimeProvider clock,
+    MemoryReference memory, ModelStore store, ComputeGate gate, TimeProvider clock,
     PipelineMetrics metrics, ILogger<RetrainingRun> log)
 {
     // Consolidation steps per hold of the compute gate: about half a second of the small CNN on 2 cores, so a report
@@ -148,7 +148,6 @@ public sealed class RetrainingRun(
         }
 
         var timer = Stopwatch.StartNew();
-        var store = new ModelStore(pipeline.Value.ModelStoreRoot);
         using var trained = consolidating
             ? await ConsolidateAsync(store, production, CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel))), cancellation)
             : Retrain(store, model, start, [.. corrections.Select(c => (c.InputTensor!, c.CorrectLabel, c.Producer))], progress, cancellation);

@@ -236,7 +236,7 @@ public sealed class PipelineService : IAsyncLifetime
     public Pipeline.Retraining.RetrainingRun RetrainingRun(IServiceProvider services, Pipeline.Retraining.RetrainingOptions options) =>
         new(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Pipeline.PipelineOptions>>(),
             Microsoft.Extensions.Options.Options.Create(options), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProducerOptions>>(),
-            services.GetRequiredService<Pipeline.Edits.MemoryReference>(),
+            services.GetRequiredService<Pipeline.Edits.MemoryReference>(), services.GetRequiredService<Editing.Persistence.ModelStore>(),
             services.GetRequiredService<Pipeline.ComputeGate>(), TimeProvider.System, services.GetRequiredService<Pipeline.Observability.PipelineMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Pipeline.Retraining.RetrainingRun>.Instance);
 

@@ -1,0 +1,145 @@
+using Corrections.Editing;
+using Corrections.Editing.Data;
+using Corrections.Editing.Editors;
+using Corrections.Editing.Models;
+using Corrections.Editing.Persistence;
+using Corrections.Editing.Tests;
+using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline.Storage;
+using Npgsql;
+using static TorchSharp.torch;
+
+namespace Corrections.Integration.Tests;
+
+/// <summary>
+/// The artifact store hosts share when they share no directory: the registry's database. A host that never saw a file
+/// loads it (a delta and its parent) from there, a host's changed cache is fetched again, changed content in the
+/// database is refused by its hash, and the worker's login can add content but never rewrite it.
+/// </summary>
+[Collection(Database.Name)]
+public class When_versions_are_stored_in_the_database(PostgresService postgres)
+{
+    // Small chunks, so that even the small CNN's 1.7 MB file goes in and out in many pieces.
+    private const int ChunkBytes = 64 * 1024;
+
+    static When_versions_are_stored_in_the_database() => NativeRuntime.Prepare();
+
+    [Fact]
+    public async Task Should_load_a_delta_and_its_parent_on_a_host_that_never_saw_them()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        using var hostA = new TemporaryDirectory();
+        using var hostB = new TemporaryDirectory();
+        var writer = new ModelStore(hostA.Path, new PostgresArtifactStore(database.ConnectionString, ChunkBytes));
+        using var model = SmallCnn();
+        using var edited = Edited(model);
+        var v1 = writer.SaveFull("shared", 1, model);
+        var v2 = writer.SaveEdit("shared", 2, edited, v1, model);
+        Assert.True(v2.IsDelta);
+
+        var reader = new ModelStore(hostB.Path, new PostgresArtifactStore(database.ConnectionString, ChunkBytes));
+        using var loaded = reader.Load(v2);
+
+        AssertSameWeights(edited, loaded);
+        Assert.Equal(TensorArchive.Sha256(Path.Combine(hostA.Path, v1.Location)), TensorArchive.Sha256(Path.Combine(hostB.Path, v1.Location)));
+        Assert.True(File.Exists(Path.Combine(hostB.Path, v2.Location)));
+        var chunks = (int)(await Scalar(database.ConnectionString, $"SELECT chunks FROM corrections.artifacts WHERE sha256 = '{v1.Sha256}'"))!;
+        Assert.Equal((v1.Bytes + ChunkBytes - 1) / ChunkBytes, chunks);
+        Assert.Equal((long)chunks, (long)(await Scalar(database.ConnectionString, $"SELECT count(*) FROM corrections.artifact_chunks WHERE sha256 = '{v1.Sha256}'"))!);
+        // Saving the same content again (a retried save) stores nothing twice.
+        writer.Shared!.Put(v1.Sha256, Path.Combine(hostA.Path, v1.Location));
+        Assert.Equal(2L, (long)(await Scalar(database.ConnectionString, "SELECT count(*) FROM corrections.artifacts"))!);
+    }
+
+    [Fact]
+    public async Task Should_fetch_a_changed_cache_again_and_refuse_changed_content()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        using var hostA = new TemporaryDirectory();
+        using var hostB = new TemporaryDirectory();
+        using var hostC = new TemporaryDirectory();
+        using var model = SmallCnn();
+        var v1 = new ModelStore(hostA.Path, new PostgresArtifactStore(database.ConnectionString, ChunkBytes)).SaveFull("shared", 1, model);
+
+        // A host's copy is a cache: a changed one is replaced from the database.
+        var cached = Path.Combine(hostB.Path, v1.Location);
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        await File.WriteAllBytesAsync(cached, [1, 2, 3]);
+        using (var loaded = new ModelStore(hostB.Path, new PostgresArtifactStore(database.ConnectionString, ChunkBytes)).Load(v1))
+        {
+            AssertSameWeights(model, loaded);
+        }
+        Assert.Equal(v1.Sha256, TensorArchive.Sha256(cached));
+
+        // The worker may add content, never rewrite or remove it.
+        foreach (var sql in new[] { "UPDATE corrections.artifact_chunks SET data = '\\x00'", "DELETE FROM corrections.artifacts", "DELETE FROM corrections.artifact_chunks" })
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => Execute(database.ConnectionString, sql));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+        // Content changed behind the registry's back (here by the owner) is refused by the hash the registry recorded.
+        await Execute(database.MigratorConnectionString, $"UPDATE corrections.artifact_chunks SET data = '\\x00' WHERE sha256 = '{v1.Sha256}' AND index = 3");
+        var fresh = new ModelStore(hostC.Path, new PostgresArtifactStore(database.ConnectionString, ChunkBytes));
+        var changed = Assert.Throws<DataFormatException>(() => fresh.Load(v1));
+        Assert.Contains(v1.Sha256, changed.Message);
+        // Content the database never held is named, and leaves no file behind.
+        var unknown = v1 with { Location = "shared/9.ctm", Sha256 = new string('0', 64) };
+        Assert.Contains("holds no file", Assert.Throws<DataFormatException>(() => fresh.Load(unknown)).Message);
+        Assert.False(File.Exists(Path.Combine(hostC.Path, unknown.Location)));
+    }
+
+    [Fact]
+    public void Should_report_an_unreachable_database_as_an_io_failure()
+    {
+        using var host = new TemporaryDirectory();
+        var unreachable = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = 1, Username = "nobody", Timeout = 2 }.ConnectionString;
+        var store = new ModelStore(host.Path, new PostgresArtifactStore(unreachable));
+        var failure = Assert.Throws<IOException>(() => store.Load(new StoredVersion("shared/1.ctm", new string('a', 64), false, 10)));
+        Assert.StartsWith("artifact store (PostgreSQL):", failure.Message);
+    }
+
+    /// <summary>A small CNN whose editable subset is its head (1 % of it), so that an edit is stored as a delta.</summary>
+    private static EditableModel SmallCnn()
+    {
+        var architecture = Architectures.SmallCnn();
+        return EditableModel.Create(architecture, Normalization.FashionMnist, "head", new EditorOptions { LearningRate = 0.1, MaxSteps = 5 }, seed: 7);
+    }
+
+    private static EditableModel Edited(EditableModel model)
+    {
+        var edited = model.Clone();
+        using (no_grad())
+        {
+            foreach (var index in edited.Subset.ParameterIndices)
+            {
+                edited.Network.Parameters[index].add_(0.01);
+            }
+        }
+        return edited;
+    }
+
+    private static void AssertSameWeights(EditableModel expected, EditableModel actual)
+    {
+        Assert.Equal(expected.Network.Parameters.Count, actual.Network.Parameters.Count);
+        foreach (var (e, a) in expected.Network.Parameters.Zip(actual.Network.Parameters))
+        {
+            Assert.True(e.allclose(a, rtol: 0, atol: 0), "a loaded parameter differs from the saved one");
+        }
+    }
+
+    private static async Task Execute(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> Scalar(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}
