@@ -24,7 +24,9 @@ namespace Corrections.Integration.Tests;
 /// Fault suite: a real worker process working through a stream of reports while it is SIGKILLed again and again, or
 /// while the broker restarts under it; on a virtual host of its own (<c>faults</c>, created by scripts/services) so
 /// that no other consumer takes its messages. Each case ends with every report applied or backlogged exactly once; the
-/// burst case also bounds the editor's queue and the worker's memory.
+/// burst case also bounds the editor's queue and the worker's memory. One case runs two workers as two hosts that share
+/// only the broker and the database (each its own directory, versions through the database's artifact store) and kills
+/// one of them mid-stream.
 /// </summary>
 [Trait("Category", "Faults")]
 public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLifetime
@@ -50,6 +52,8 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
             // the worker's login (WorkerEnvironment).
             ["Postgres:ConnectionString"] = _database.OperatorConnectionString,
             ["Pipeline:ModelStoreRoot"] = _store.Path,
+            // Registration also puts the base version in the database, for the hosts that share no directory with it.
+            ["Pipeline:ArtifactStore"] = "postgres",
         };
         // The stream is published as a trusted producer would: its own broker login, its user_id on every report.
         var asProducer = new Dictionary<string, string?>(settings)
@@ -69,6 +73,21 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
         await scope.ServiceProvider.GetRequiredService<ProducerDirectory>()
             .AddAsync(_rabbit.ProducerName, ProducerTrust.Trusted, null, null, "fault-suite", CancellationToken.None);
         await BrokerQueues.PurgeAsync(settings, "misclassification-reported", "report-accepted", "candidate-created");
+    }
+
+    /// <summary>
+    /// A worker on a host of its own: its own model directory (a cache; versions come from and go to the database),
+    /// its own name in the audit trail.
+    /// </summary>
+    private Dictionary<string, string> HostEnvironment(string name, string directory)
+    {
+        var environment = WorkerEnvironment();
+        environment["CORRECTIONS_PIPELINE__MODELSTOREROOT"] = directory;
+        environment["CORRECTIONS_PIPELINE__ARTIFACTSTORE"] = "postgres";
+        environment["CORRECTIONS_PIPELINE__WORKERNAME"] = name;
+        // Small batches: many candidates, so that both hosts take turns on the chain before one of them dies.
+        environment["CORRECTIONS_PIPELINE__BATCHMAXSIZE"] = "4";
+        return environment;
     }
 
     private Dictionary<string, string> WorkerEnvironment() => new()
@@ -102,6 +121,55 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
                 await worker.StartAsync(TimeSpan.FromSeconds(90));
             }
         }, "3 SIGKILLs");
+    }
+
+    [Fact]
+    public async Task Should_keep_one_chain_when_two_hosts_share_only_the_broker_and_the_database_and_one_is_killed()
+    {
+        using var directoryA = new TemporaryDirectory();
+        using var directoryB = new TemporaryDirectory();
+        using var hostA = new WorkerProcess(HostEnvironment("host-a", directoryA.Path));
+        using var hostB = new WorkerProcess(HostEnvironment("host-b", directoryB.Path));
+        var builtByA = 0;
+        await hostB.StartAsync(TimeSpan.FromSeconds(90));
+        await RunAsync(hostA, async () =>
+        {
+            // Host A is killed while it works on the chain: once it has built two candidates, with reports still waiting.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (builtByA < 2 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                await using var probe = Registry();
+                builtByA = await probe.Versions.CountAsync(v => v.CreatedBy == "host-a");
+            }
+            hostA.Kill();
+        }, "two hosts, host A SIGKILLed", count: 120, others: [hostB]);
+
+        await using var registry = Registry();
+        var versions = await registry.Versions.OrderBy(v => v.Number).ToListAsync();
+        var byHost = versions.GroupBy(v => v.CreatedBy).ToDictionary(g => g.Key, g => g.ToList());
+        output.WriteLine($"candidates by host: {string.Join(", ", byHost.Select(h => $"{h.Key} {h.Value.Count}"))}");
+        Assert.True(builtByA >= 2, $"host A built {builtByA} candidates before it was killed");
+        Assert.True(versions.Max(v => v.Number) > byHost["host-a"].Max(v => v.Number), "the chain did not go on after host A was killed");
+        Assert.True(byHost.GetValueOrDefault("host-b")?.Count > 0, "host B built no candidate");
+        // No shared disk: the base version was written into a third directory, by the registering process, so each host
+        // holds it only because it fetched it from the database.
+        Assert.All(new[] { directoryA.Path, directoryB.Path }, directory =>
+            Assert.Equal(versions[0].Sha256, Editing.Persistence.TensorArchive.Sha256(Path.Combine(directory, versions[0].StorageLocation))));
+        // Host B built on host A's versions by fetching them: every parent A wrote lies in B's directory, as A wrote it.
+        var fromA = versions.Where(v => v.CreatedBy == "host-b" && v.ParentId is { } p && versions.Single(x => x.Id == p).CreatedBy == "host-a")
+            .Select(v => versions.Single(x => x.Id == v.ParentId)).Distinct().ToList();
+        output.WriteLine($"versions of host A that host B built on: {fromA.Count}");
+        Assert.All(fromA, parent => Assert.Equal(parent.Sha256, Editing.Persistence.TensorArchive.Sha256(Path.Combine(directoryB.Path, parent.StorageLocation))));
+        var stored = await registry.Artifacts.Select(a => a.Sha256).ToListAsync();
+        Assert.All(versions, v => Assert.Contains(v.Sha256, stored));
+        // A third host with an empty directory loads the chain's production version from the database alone.
+        using var directoryC = new TemporaryDirectory();
+        var production = await registry.Aliases.Where(a => a.Name == "production").Select(a => a.VersionId).SingleAsync();
+        var head = versions.Single(v => v.Id == production);
+        using var loaded = new Editing.Persistence.ModelStore(directoryC.Path, new Pipeline.Storage.PostgresArtifactStore(_database!.ConnectionString))
+            .Load(Pipeline.Edits.ModelCache.Stored(head));
+        Assert.Equal(head.Sha256, Editing.Persistence.TensorArchive.Sha256(Path.Combine(directoryC.Path, head.StorageLocation)));
     }
 
     [Fact]
@@ -157,7 +225,8 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
     /// worker, applies <paramref name="fault"/>, waits until every
     /// report settled, and checks that nothing was lost and the chain did not fork. Returns what it measured on the way.
     /// </summary>
-    private async Task<StreamFigures> RunAsync(WorkerProcess worker, Func<Task> fault, string what, int count = Reports, TimeSpan? patience = null, int resend = 0)
+    private async Task<StreamFigures> RunAsync(WorkerProcess worker, Func<Task> fault, string what, int count = Reports, TimeSpan? patience = null, int resend = 0,
+        IReadOnlyList<WorkerProcess>? others = null)
     {
         using var test = FashionMnist.Load(FashionMnist.DefaultDirectory, DatasetSplit.Test);
         await RegisterQuickModelAsync();
@@ -226,7 +295,8 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
             + $"most waiting for an edit {mostWaiting}; worker peak memory {peak >> 20} MiB ({startPeak >> 20} MiB when it started)");
         output.WriteLine("  s   settled  waiting  resident MiB");
         timeline.ForEach(t => output.WriteLine($"{t.At.TotalSeconds,4:F0} {t.Settled,8} {t.Waiting,8} {t.Resident >> 20,13}"));
-        Assert.True(settled == count, $"only {settled} of {count} settled; statuses: {string.Join(", ", rows.GroupBy(r => r.Status).Select(g => $"{g.Key} {g.Count()}"))}\n{string.Join('\n', worker.Log.TakeLast(20))}");
+        Assert.True(settled == count, $"only {settled} of {count} settled; statuses: {string.Join(", ", rows.GroupBy(r => r.Status).Select(g => $"{g.Key} {g.Count()}"))}\n"
+            + string.Join('\n', new[] { worker }.Concat(others ?? []).SelectMany(w => w.Log.TakeLast(20))));
         Assert.Equal(ids.Order(), rows.Select(r => r.ReportId).Order());
         Assert.DoesNotContain(versions, v => v.Status == VersionStatus.Pending);
         Assert.Equal(Enumerable.Range(1, versions.Count), versions.Select(v => v.Number));
