@@ -29,6 +29,11 @@ public static class CorrectionsApp
             config.AddCommand<MigrateCommand>("migrate").WithDescription("Bring the registry's schema up to date, as the migrator login (services run without DDL)");
             config.AddCommand<ImportCommand>("import").WithDescription("Read a model trained elsewhere (PyTorch state_dict .pt/.pth, or safetensors; torchvision names) into a model file for train --init");
             config.AddCommand<RegisterCommand>("register").WithDescription("Register a trained model file as a new base/retrain version: its first version goes live, later ones through the gate (or --override REASON)");
+            config.AddBranch("artifacts", artifacts =>
+            {
+                artifacts.SetDescription("The database's artifact store (Pipeline:ArtifactStore=postgres)");
+                artifacts.AddCommand<ArtifactsPushCommand>("push").WithDescription("Put every registered version this host's directory holds into the database's artifact store (when moving from a shared directory)");
+            });
             config.AddCommand<ExportCommand>("export").WithDescription("Write a version (default: production) as one whole file: safetensors for other tools, or the store's .ctm");
             config.AddCommand<PublishCommand>("publish").WithDescription("Publish a misclassification report (image or tensor file) to the broker");
             config.AddCommand<VersionsCommand>("versions").WithDescription("List a model's versions with gate status and figures");

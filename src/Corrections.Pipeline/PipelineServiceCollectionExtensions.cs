@@ -76,6 +76,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<Chain.CandidateApprovals>();
         services.AddScoped<Chain.OperatorDecisions>();
         services.AddScoped<Queries.Artifacts>();
+        services.AddScoped<ArtifactPush>();
         services.AddScoped<ProducerAdmission>();
         services.AddScoped<HeldReports>();
         services.AddScoped<ReportIntake>();

@@ -5,7 +5,15 @@ using Corrections.Editing.Models;
 using Corrections.Editing.Persistence;
 using Corrections.Editing.Tests;
 using Corrections.Integration.Tests.Infrastructure;
+using Corrections.Pipeline;
+using Corrections.Pipeline.Chain;
+using Corrections.Pipeline.Edits;
 using Corrections.Pipeline.Storage;
+using Corrections.Registry;
+using Corrections.Registry.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static TorchSharp.torch;
 
@@ -14,7 +22,8 @@ namespace Corrections.Integration.Tests;
 /// <summary>
 /// The artifact store hosts share when they share no directory: the registry's database. A host that never saw a file
 /// loads it (a delta and its parent) from there, a host's changed cache is fetched again, changed content in the
-/// database is refused by its hash, and the worker's login can add content but never rewrite it.
+/// database is refused by its hash, and the worker's login can add content but never rewrite it. A deployment that moves
+/// from a shared directory pushes its files in.
 /// </summary>
 [Collection(Database.Name)]
 public class When_versions_are_stored_in_the_database(PostgresService postgres)
@@ -96,6 +105,52 @@ public class When_versions_are_stored_in_the_database(PostgresService postgres)
         var store = new ModelStore(host.Path, new PostgresArtifactStore(unreachable));
         var failure = Assert.Throws<IOException>(() => store.Load(new StoredVersion("shared/1.ctm", new string('a', 64), false, 10)));
         Assert.StartsWith("artifact store (PostgreSQL):", failure.Message);
+    }
+
+    [Fact]
+    public async Task Should_push_the_files_of_a_shared_directory_into_the_database_when_a_deployment_moves()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        using var old = new TemporaryDirectory();
+        using var fresh = new TemporaryDirectory();
+        using var model = SmallCnn();
+        await using (var directory = Services(database, old.Path, "directory"))
+        await using (var scope = directory.CreateAsyncScope())
+        {
+            var registrar = scope.ServiceProvider.GetRequiredService<ModelRegistrar>();
+            await registrar.RegisterAsync("moved", model, VersionKind.Base, "test", "before the move", CancellationToken.None);
+            await registrar.RegisterAsync("lost", model, VersionKind.Base, "test", "before the move", CancellationToken.None);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<ArtifactPush>().RunAsync(null, CancellationToken.None));
+        }
+        File.Delete(Path.Combine(old.Path, "lost", "1.ctm"));
+
+        ArtifactPush.Outcome outcome;
+        await using (var moved = Services(database, old.Path, "postgres"))
+        await using (var scope = moved.CreateAsyncScope())
+        {
+            outcome = await scope.ServiceProvider.GetRequiredService<ArtifactPush>().RunAsync(null, CancellationToken.None);
+        }
+
+        Assert.Equal((2, 1), (outcome.Versions, outcome.Pushed));
+        Assert.Equal(["lost/1.ctm"], outcome.Missing);
+        Assert.Empty(outcome.Changed);
+        await using var registry = new RegistryDbContext((DbContextOptions<RegistryDbContext>)RegistryServiceCollectionExtensions
+            .UseCorrectionsPostgres(new DbContextOptionsBuilder<RegistryDbContext>(), database.ConnectionString).Options);
+        var version = await registry.Versions.SingleAsync(v => v.StorageLocation == "moved/1.ctm");
+        using var loaded = new ModelStore(fresh.Path, new PostgresArtifactStore(database.ConnectionString)).Load(ModelCache.Stored(version));
+        AssertSameWeights(model, loaded);
+    }
+
+    private static ServiceProvider Services(TestDatabase database, string root, string artifactStore)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Postgres:ConnectionString"] = database.OperatorConnectionString,
+            ["Pipeline:ModelStoreRoot"] = root,
+            ["Pipeline:ArtifactStore"] = artifactStore,
+        }).Build();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
+            .AddCorrectionsRegistry(configuration).AddCorrectionsPipeline(configuration).BuildServiceProvider();
     }
 
     /// <summary>A small CNN whose editable subset is its head (1 % of it), so that an edit is stored as a delta.</summary>
