@@ -34,8 +34,21 @@ measure() {
   local pids=()
   # The built CLI itself: scripts/corrections builds first, and four builds at once would trip over each other.
   for name in "${names[@]}"; do
-    dotnet src/Corrections.Cli/bin/Release/net10.0/corrections.dll replay -m "$name" -n "$count" --rate 0 --timeout 900 --out "$dir/$name" --json >/dev/null &
+    dotnet src/Corrections.Cli/bin/Release/net10.0/corrections.dll replay -m "$name" -n "$count" --rate 0 --timeout 600 --out "$dir/$name" --json >/dev/null &
     pids+=("$!")
+  done
+  # A worker that dies (a native crash kills it without a word in its log) would leave the replays waiting for their
+  # timeout: stop at once, and say so.
+  while pgrep -f "corrections.dll replay -m bench-$label-" >/dev/null; do
+    for pidfile in .corrections/worker.pid .corrections/worker-b.pid; do
+      if [[ -f "$pidfile" ]] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        echo "A worker ($pidfile) died during the $label run; the kernel's last words:" >&2
+        dmesg 2>/dev/null | tail -3 >&2 || true
+        kill "${pids[@]}" 2>/dev/null || true
+        exit 1
+      fi
+    done
+    sleep 2
   done
   for pid in "${pids[@]}"; do wait "$pid"; done
   local list

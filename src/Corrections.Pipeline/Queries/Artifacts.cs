@@ -10,7 +10,7 @@ namespace Corrections.Pipeline.Queries;
 /// materialised in full (its chain resolved, hashes checked on the way) once per format, under the store's
 /// <c>.artifacts/</c>, and served from there. Files are deterministic, so the SHA-256 names the content.
 /// </summary>
-public sealed class Artifacts(RegistryDbContext db, ModelCache models, ModelStore store)
+public sealed class Artifacts(RegistryDbContext db, ModelCache models, ModelStore store, ComputeGate gate)
 {
     /// <summary>
     /// The SHA-256 a promotion or rollback announces (<c>ModelPromoted.Sha256</c>): the version's <c>.ctm</c> artifact's,
@@ -61,8 +61,14 @@ public sealed class Artifacts(RegistryDbContext db, ModelCache models, ModelStor
         var path = Path.Combine(store.Root, ".artifacts", model, $"{number}{(format == ArtifactFormat.Safetensors ? SafeTensors.Extension : ".ctm")}");
         if (!File.Exists(path))
         {
-            // Written atomically: two requests at once each write a whole file and one rename wins.
-            models.Get(version).Save(path);
+            // Written atomically: two requests at once each write a whole file and one rename wins. Inside the compute
+            // gate, as every use of a cached model: on the caller's thread it raced the gate's work for the cache, and
+            // an eviction there could free a model the gate was using.
+            await gate.RunAsync(() =>
+            {
+                models.Get(version).Save(path);
+                return 0;
+            }, cancellation);
         }
         return new Artifact(model, number, format, path, TensorArchive.Sha256(path));
     }
