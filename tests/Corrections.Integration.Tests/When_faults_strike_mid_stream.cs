@@ -25,8 +25,8 @@ namespace Corrections.Integration.Tests;
 /// while the broker restarts under it; on a virtual host of its own (<c>faults</c>, created by scripts/services) so
 /// that no other consumer takes its messages. Each case ends with every report applied or backlogged exactly once; the
 /// burst case also bounds the editor's queue and the worker's memory. One case runs two workers as two hosts that share
-/// only the broker and the database (each its own directory, versions through the database's artifact store) and kills
-/// one of them mid-stream.
+/// only the broker and the database (each its own directory and, as root, its own network namespace; versions through
+/// the database's artifact store) and kills one of them mid-stream.
 /// </summary>
 [Trait("Category", "Faults")]
 public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLifetime
@@ -79,9 +79,15 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
     /// A worker on a host of its own: its own model directory (a cache; versions come from and go to the database),
     /// its own name in the audit trail.
     /// </summary>
-    private Dictionary<string, string> HostEnvironment(string name, string directory)
+    private Dictionary<string, string> HostEnvironment(string name, string directory, NetworkNamespace? network = null)
     {
         var environment = WorkerEnvironment();
+        if (network is not null)
+        {
+            // From inside its namespace the host reaches the broker and the database only over the veth link.
+            environment["CORRECTIONS_RABBITMQ__HOST"] = network.HostAddress;
+            environment["CORRECTIONS_POSTGRES__CONNECTIONSTRING"] = new Npgsql.NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Host = network.HostAddress }.ConnectionString;
+        }
         environment["CORRECTIONS_PIPELINE__MODELSTOREROOT"] = directory;
         environment["CORRECTIONS_PIPELINE__ARTIFACTSTORE"] = "postgres";
         environment["CORRECTIONS_PIPELINE__WORKERNAME"] = name;
@@ -128,8 +134,22 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
     {
         using var directoryA = new TemporaryDirectory();
         using var directoryB = new TemporaryDirectory();
-        using var hostA = new WorkerProcess(HostEnvironment("host-a", directoryA.Path));
-        using var hostB = new WorkerProcess(HostEnvironment("host-b", directoryB.Path));
+        // Separate network stacks where the machine allows it (root): each host has its own loopback and reaches this
+        // machine's broker and database only through a veth link and a relay.
+        var (networkA, whyNot) = ServicesOnLoopback() ? NetworkNamespace.TryCreate(0) : (null, "the services are not on this machine's loopback");
+        var (networkB, _) = networkA is null ? (null, null) : NetworkNamespace.TryCreate(1);
+        using var _a = networkA;
+        using var _b = networkB;
+        var relays = new List<TcpForwarder>();
+        foreach (var network in new[] { networkA, networkB }.OfType<NetworkNamespace>())
+        {
+            relays.Add(new TcpForwarder(network.HostAddress, int.Parse(_rabbit.Settings["RabbitMq:Port"]!, System.Globalization.CultureInfo.InvariantCulture)));
+            relays.Add(new TcpForwarder(network.HostAddress, new Npgsql.NpgsqlConnectionStringBuilder(_database!.ConnectionString).Port));
+        }
+        var isolated = networkA is not null && networkB is not null;
+        output.WriteLine(isolated ? $"hosts in network namespaces {networkA!.Name} and {networkB!.Name}" : $"hosts share this machine's network: {whyNot ?? "no second namespace"}");
+        using var hostA = new WorkerProcess(HostEnvironment("host-a", directoryA.Path, isolated ? networkA : null), isolated ? networkA!.Name : null);
+        using var hostB = new WorkerProcess(HostEnvironment("host-b", directoryB.Path, isolated ? networkB : null), isolated ? networkB!.Name : null);
         var builtByA = 0;
         await hostB.StartAsync(TimeSpan.FromSeconds(90));
         await RunAsync(hostA, async () =>
@@ -170,7 +190,19 @@ public class When_faults_strike_mid_stream(ITestOutputHelper output) : IAsyncLif
         using var loaded = new Editing.Persistence.ModelStore(directoryC.Path, new Pipeline.Storage.PostgresArtifactStore(_database!.ConnectionString))
             .Load(Pipeline.Edits.ModelCache.Stored(head));
         Assert.Equal(head.Sha256, Editing.Persistence.TensorArchive.Sha256(Path.Combine(directoryC.Path, head.StorageLocation)));
+        if (isolated)
+        {
+            // Every host's broker and database connections went through its link: none took a shortcut.
+            Assert.All(relays, relay => Assert.True(relay.Connections > 0, "a host never used its link"));
+        }
+        foreach (var relay in relays)
+        {
+            await relay.DisposeAsync();
+        }
     }
+
+    private bool ServicesOnLoopback() =>
+        _rabbit.Settings["RabbitMq:Host"] is "127.0.0.1" or "localhost" && new Npgsql.NpgsqlConnectionStringBuilder(_database!.ConnectionString).Host is "127.0.0.1" or "localhost";
 
     [Fact]
     public async Task Should_lose_nothing_when_the_broker_restarts_mid_stream()

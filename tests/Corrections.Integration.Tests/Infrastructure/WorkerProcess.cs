@@ -4,9 +4,11 @@ namespace Corrections.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// The real <c>corrections-worker</c> as a child process (built with the solution), so that a test can kill it the way
-/// an OOM killer or a power cut would: SIGKILL, no shutdown hooks, no acknowledgements.
+/// an OOM killer or a power cut would: SIGKILL, no shutdown hooks, no acknowledgements. With
+/// <paramref name="networkNamespace"/> it runs inside that namespace (<c>ip netns exec</c>, which execs the worker in
+/// place, so the process is the worker's).
 /// </summary>
-public sealed class WorkerProcess(IReadOnlyDictionary<string, string> environment) : IDisposable
+public sealed class WorkerProcess(IReadOnlyDictionary<string, string> environment, string? networkNamespace = null) : IDisposable
 {
     private Process? _process;
     private readonly List<string> _log = [];
@@ -43,7 +45,10 @@ public sealed class WorkerProcess(IReadOnlyDictionary<string, string> environmen
     /// <summary>Starts the worker and waits until its bus is up.</summary>
     public async Task StartAsync(TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet", [WorkerDll()]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = networkNamespace is null
+            ? new ProcessStartInfo("dotnet", [WorkerDll()])
+            : new ProcessStartInfo("ip", ["netns", "exec", networkNamespace, "dotnet", WorkerDll()]);
+        (start.RedirectStandardOutput, start.RedirectStandardError, start.UseShellExecute) = (true, true, false);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
