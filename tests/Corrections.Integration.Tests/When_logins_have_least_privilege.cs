@@ -41,7 +41,7 @@ public class When_logins_have_least_privilege(PostgresService postgres)
         await using var database = await postgres.CreateDatabaseAsync();
         var (_, promotion) = await SeedPromotionAsync(database.ConnectionString, claimedActor: "worker-a");
         var report = Guid.NewGuid();
-        await Execute(database.ConnectionString, $"""
+        await RawSql.ExecuteAsync(database.ConnectionString, $"""
             INSERT INTO corrections.validations (version_id, set_name, examples, error_rate, parent_error_rate, base_error_rate,
                 drawdown_pp, cumulative_drawdown_pp, passed, duration_ms, at)
             SELECT to_version_id, 'held-out', 10, 0.1, 0.1, 0.1, 0, 0, true, 1, now() FROM corrections.promotions WHERE id = {promotion};
@@ -63,7 +63,7 @@ public class When_logins_have_least_privilege(PostgresService postgres)
                 e => Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState));
             Assert.Contains("append-only", ownerUpdate.MessageText, StringComparison.Ordinal);
         }
-        Assert.Equal(1L, await Scalar(database.MigratorConnectionString, "SELECT count(*) FROM corrections.edits"));
+        Assert.Equal(1L, await RawSql.ScalarAsync(database.MigratorConnectionString, "SELECT count(*) FROM corrections.edits"));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class When_logins_have_least_privilege(PostgresService postgres)
         Assert.Equal($"{DatabaseLogins.Operator} (the-ceo)", await Actor(forged));
         Assert.Equal(DatabaseLogins.Operator, await Actor(plain));
 
-        async Task<string> Actor(long id) => (string)(await Scalar(database.MigratorConnectionString, $"SELECT actor FROM corrections.promotions WHERE id = {id}"))!;
+        async Task<string> Actor(long id) => (string)(await RawSql.ScalarAsync(database.MigratorConnectionString, $"SELECT actor FROM corrections.promotions WHERE id = {id}"))!;
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class When_logins_have_least_privilege(PostgresService postgres)
             VALUES ('{0}', 'Trusted', 10, 10, now(), 'somebody-else')
             """;
         var byWorker = await Refused(database.ConnectionString, string.Format(enrol, "rogue"));
-        await Execute(database.OperatorConnectionString, string.Format(enrol, "monitor"));
+        await RawSql.ExecuteAsync(database.OperatorConnectionString, string.Format(enrol, "monitor"));
         var retrust = await Refused(database.ConnectionString, "UPDATE corrections.producers SET trust = 'Trusted'");
 
         var held = Guid.NewGuid();
@@ -110,7 +110,7 @@ public class When_logins_have_least_privilege(PostgresService postgres)
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, retrust.SqlState);
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<PostgresException>(workerApproves.InnerException).SqlState);
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, workerReleases.SqlState);
-        Assert.Equal(DatabaseLogins.Operator, await Scalar(database.MigratorConnectionString, "SELECT created_by FROM corrections.producers WHERE name = 'monitor'"));
+        Assert.Equal(DatabaseLogins.Operator, await RawSql.ScalarAsync(database.MigratorConnectionString, "SELECT created_by FROM corrections.producers WHERE name = 'monitor'"));
         await using var check = Open(database.MigratorConnectionString);
         var approved = await check.Reports.SingleAsync(r => r.ReportId == held);
         Assert.Equal(ReportStatus.Received, approved.Status);
@@ -157,21 +157,5 @@ public class When_logins_have_least_privilege(PostgresService postgres)
     }
 
     private static async Task<PostgresException> Refused(string connectionString, string sql) =>
-        await Assert.ThrowsAsync<PostgresException>(() => Execute(connectionString, sql));
-
-    private static async Task Execute(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> Scalar(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
+        await Assert.ThrowsAsync<PostgresException>(() => RawSql.ExecuteAsync(connectionString, sql));
 }

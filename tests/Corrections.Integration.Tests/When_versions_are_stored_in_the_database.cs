@@ -52,12 +52,12 @@ public class When_versions_are_stored_in_the_database(PostgresService postgres)
         AssertSameWeights(edited, loaded);
         Assert.Equal(TensorArchive.Sha256(Path.Combine(hostA.Path, v1.Location)), TensorArchive.Sha256(Path.Combine(hostB.Path, v1.Location)));
         Assert.True(File.Exists(Path.Combine(hostB.Path, v2.Location)));
-        var chunks = (int)(await Scalar(database.ConnectionString, $"SELECT chunks FROM corrections.artifacts WHERE sha256 = '{v1.Sha256}'"))!;
+        var chunks = (int)(await RawSql.ScalarAsync(database.ConnectionString, $"SELECT chunks FROM corrections.artifacts WHERE sha256 = '{v1.Sha256}'"))!;
         Assert.Equal((v1.Bytes + ChunkBytes - 1) / ChunkBytes, chunks);
-        Assert.Equal((long)chunks, (long)(await Scalar(database.ConnectionString, $"SELECT count(*) FROM corrections.artifact_chunks WHERE sha256 = '{v1.Sha256}'"))!);
+        Assert.Equal((long)chunks, (long)(await RawSql.ScalarAsync(database.ConnectionString, $"SELECT count(*) FROM corrections.artifact_chunks WHERE sha256 = '{v1.Sha256}'"))!);
         // Saving the same content again (a retried save) stores nothing twice.
         writer.Shared!.Put(v1.Sha256, Path.Combine(hostA.Path, v1.Location));
-        Assert.Equal(2L, (long)(await Scalar(database.ConnectionString, "SELECT count(*) FROM corrections.artifacts"))!);
+        Assert.Equal(2L, (long)(await RawSql.ScalarAsync(database.ConnectionString, "SELECT count(*) FROM corrections.artifacts"))!);
     }
 
     [Fact]
@@ -83,11 +83,11 @@ public class When_versions_are_stored_in_the_database(PostgresService postgres)
         // The worker may add content, never rewrite or remove it.
         foreach (var sql in new[] { "UPDATE corrections.artifact_chunks SET data = '\\x00'", "DELETE FROM corrections.artifacts", "DELETE FROM corrections.artifact_chunks" })
         {
-            var refused = await Assert.ThrowsAsync<PostgresException>(() => Execute(database.ConnectionString, sql));
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => RawSql.ExecuteAsync(database.ConnectionString, sql));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
         }
         // Content changed behind the registry's back (here by the owner) is refused by the hash the registry recorded.
-        await Execute(database.MigratorConnectionString, $"UPDATE corrections.artifact_chunks SET data = '\\x00' WHERE sha256 = '{v1.Sha256}' AND index = 3");
+        await RawSql.ExecuteAsync(database.MigratorConnectionString, $"UPDATE corrections.artifact_chunks SET data = '\\x00' WHERE sha256 = '{v1.Sha256}' AND index = 3");
         var fresh = new ModelStore(hostC.Path, new PostgresArtifactStore(database.ConnectionString, ChunkBytes));
         var changed = Assert.Throws<DataFormatException>(() => fresh.Load(v1));
         Assert.Contains(v1.Sha256, changed.Message);
@@ -180,21 +180,5 @@ public class When_versions_are_stored_in_the_database(PostgresService postgres)
         {
             Assert.True(e.allclose(a, rtol: 0, atol: 0), "a loaded parameter differs from the saved one");
         }
-    }
-
-    private static async Task Execute(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> Scalar(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
     }
 }
