@@ -98,6 +98,32 @@ public class When_versions_are_stored_in_the_database(PostgresService postgres)
     }
 
     [Fact]
+    public async Task Should_stream_a_resnet_sized_file_in_and_out_without_holding_it_whole()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        using var host = new TemporaryDirectory();
+        // ResNet-18's 11.2 M float32 parameters: about 45 MB.
+        const int size = 45 << 20;
+        var (source, copy) = (Path.Combine(host.Path, "resnet.bin"), Path.Combine(host.Path, "copy.bin"));
+        await File.WriteAllBytesAsync(source, [.. Enumerable.Range(0, size).Select(i => (byte)(i * 2654435761u >> 24))]);
+        var sha256 = TensorArchive.Sha256(source);
+        var store = new PostgresArtifactStore(database.ConnectionString);
+        GC.Collect();
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        store.Put(sha256, source);
+        using (var destination = File.Create(copy))
+        {
+            Assert.True(store.TryGet(sha256, destination));
+        }
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(sha256, TensorArchive.Sha256(copy));
+        // Whole, the file alone would be 45 MB of allocations in each direction; a chunk at a time it is a few MiB.
+        Assert.True(allocated < size / 4, $"putting and getting a {size >> 20} MiB file allocated {allocated >> 20} MiB");
+    }
+
+    [Fact]
     public void Should_report_an_unreachable_database_as_an_io_failure()
     {
         using var host = new TemporaryDirectory();
