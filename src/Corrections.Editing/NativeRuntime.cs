@@ -15,6 +15,10 @@ namespace Corrections.Editing;
 /// (three long benchmark runs ended so). Dispose scopes do not track Scalars. Overloads that fill in a Scalar themselves
 /// are the same trap: <c>add(Tensor)</c> and <c>add(Scalar)</c>, and so <c>a + b</c>, pass a default alpha of 1, and
 /// <c>arange(stop)</c> a start and a step; pass held ones (<c>sub</c>, <c>mul</c> and <c>div</c> take none).
+/// The same holds for a temporary tensor outside a dispose scope: in <c>t.detach().clone()</c> the detached tensor is
+/// unreachable while <c>clone</c> runs, and the worker died of a segfault in <c>THSTensor_clone</c> so (two runs of
+/// bench/models.sh; gdb showed the stack). Inside a dispose scope the scope holds every temporary; outside one, hold
+/// each with <c>using var</c>.
 /// </para>
 /// </summary>
 public static class NativeRuntime

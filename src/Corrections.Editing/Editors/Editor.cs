@@ -87,7 +87,15 @@ public sealed class Editor : IDisposable
     };
 
     /// <summary>The learned learning rate of each editable tensor, in the subset's order.</summary>
-    public IReadOnlyList<double> LearningRates => _logLearningRate.detach().exp().data<float>().ToArray().Select(v => (double)v).ToList();
+    public IReadOnlyList<double> LearningRates
+    {
+        get
+        {
+            // A scope holds the temporaries until their reads return (see NativeRuntime).
+            using var scope = NewDisposeScope();
+            return _logLearningRate.detach().exp().data<float>().ToArray().Select(v => (double)v).ToList();
+        }
+    }
 
     public int EditableTensors => (int)_logLearningRate.shape[0];
 

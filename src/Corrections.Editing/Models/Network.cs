@@ -43,9 +43,21 @@ public sealed class Network : IDisposable
     {
         CheckShapes("parameter", architecture.Parameters, parameters);
         CheckShapes("buffer", architecture.Buffers, buffers);
-        var leaves = parameters.Select(p => p.detach().clone().requires_grad_(true)).ToArray();
-        var state = buffers.Select(b => b.detach().clone()).ToArray();
+        var leaves = parameters.Select(p => Copy(p).requires_grad_(true)).ToArray();
+        var state = buffers.Select(Copy).ToArray();
         return new Network(architecture, leaves, state);
+    }
+
+    /// <summary>
+    /// A detached copy, its temporary held until the clone has returned. As <c>p.detach().clone()</c>, outside a dispose
+    /// scope (a model cloned for an edit), the detached temporary was unreachable once its handle was read, and the
+    /// finalizer thread freed it mid-clone: the worker died of a segfault in <c>THSTensor_clone</c> (caught under gdb
+    /// during bench/models.sh). The rule in <see cref="NativeRuntime"/> holds for temporary tensors as for Scalars.
+    /// </summary>
+    private static Tensor Copy(Tensor t)
+    {
+        using var detached = t.detach();
+        return detached.clone();
     }
 
     public Network To(Device device)

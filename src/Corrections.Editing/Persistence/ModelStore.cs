@@ -85,8 +85,7 @@ public sealed partial class ModelStore(string root, IArtifactStore? shared = nul
         {
             return known.Model.Clone();
         }
-        var path = LocalPath(version);
-        var actual = TensorArchive.Sha256(path);
+        var (path, actual) = Local(version);
         if (actual != version.Sha256)
         {
             throw new DataFormatException($"{version.Location}: SHA-256 is {actual}, the registry recorded {version.Sha256}. The file was changed or corrupted.");
@@ -134,12 +133,17 @@ public sealed partial class ModelStore(string root, IArtifactStore? shared = nul
     /// the recorded hash (a host's cache is not the record). Only the version's own file: a delta's parents are fetched
     /// as <see cref="Load(StoredVersion)"/> walks to them.
     /// </summary>
-    public string LocalPath(StoredVersion version)
+    public string LocalPath(StoredVersion version) => Local(version).Path;
+
+    /// <summary>The local file and its SHA-256, hashed once (a ResNet-18 is 45 MB).</summary>
+    private (string Path, string Sha256) Local(StoredVersion version)
     {
         var path = Resolve(version.Location);
-        if (Shared is null || (File.Exists(path) && TensorArchive.Sha256(path) == version.Sha256))
+        var held = File.Exists(path) ? TensorArchive.Sha256(path) : null;
+        if (Shared is null || held == version.Sha256)
         {
-            return path;
+            // Without a shared store a missing file fails here, as it always did: hashing it throws FileNotFoundException.
+            return (path, held ?? TensorArchive.Sha256(path));
         }
         // Through a temporary file: a fetch cut short leaves nothing behind, and a reader never sees half a file.
         AtomicFile.Write(path, stream =>
@@ -149,7 +153,7 @@ public sealed partial class ModelStore(string root, IArtifactStore? shared = nul
                 throw new DataFormatException($"{version.Location}: the shared artifact store holds no file with SHA-256 {version.Sha256}.");
             }
         });
-        return path;
+        return (path, TensorArchive.Sha256(path));
     }
 
     private StoredVersion Published(string path, bool isDelta)

@@ -34,7 +34,10 @@ public static class TensorArchive
             stream.Write(header);
             foreach (var (_, t) in tensors)
             {
-                using var cpu = t.detach().cpu().contiguous();
+                // Every temporary held (see Network.Copy): a chained one can be finalized while libtorch reads it.
+                using var detached = t.detach();
+                using var onCpu = detached.cpu();
+                using var cpu = onCpu.contiguous();
                 stream.Write(cpu.bytes);
             }
         });
