@@ -1,4 +1,5 @@
 using Corrections.Cli.Console;
+using Corrections.Editing.Persistence;
 using Corrections.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -16,22 +17,18 @@ public sealed class ArtifactsPushCommand : AsyncCommand<OperationSettings>
     {
         await using var connection = await ServiceConnection.OpenAsync(withBus: false, cancellation);
         await using var scope = connection.Scope();
+        if (scope.ServiceProvider.GetRequiredService<ModelStore>().Shared is null)
+        {
+            throw new OperatorError("Pipeline:ArtifactStore is 'directory': there is no shared store to push to. Set CORRECTIONS_PIPELINE__ARTIFACTSTORE=postgres.");
+        }
         var push = scope.ServiceProvider.GetRequiredService<ArtifactPush>();
-        ArtifactPush.Outcome outcome;
-        try
-        {
-            outcome = settings.Json ? await push.RunAsync(null, cancellation) : await AnsiConsole.Progress().AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var task = progress.AddTask("versions pushed");
-                    return await push.RunAsync((done, total) => (task.MaxValue, task.Value) = (total, done), cancellation);
-                });
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Pipeline:ArtifactStore", StringComparison.Ordinal))
-        {
-            throw new OperatorError(e.Message);
-        }
+        var outcome = settings.Json ? await push.RunAsync(null, cancellation) : await AnsiConsole.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask("versions pushed");
+                return await push.RunAsync((done, total) => (task.MaxValue, task.Value) = (total, done), cancellation);
+            });
         if (settings.Json)
         {
             Output.WriteJson(outcome);

@@ -131,12 +131,10 @@ public sealed partial class ModelStore(string root, IArtifactStore? shared = nul
     /// <summary>
     /// The version's file on this host, fetched from the shared store first when it is missing here or differs from
     /// the recorded hash (a host's cache is not the record). Only the version's own file: a delta's parents are fetched
-    /// as <see cref="Load(StoredVersion)"/> walks to them.
+    /// as <see cref="Load(StoredVersion)"/> walks to them. Returns the file's SHA-256 too, hashed once (a ResNet-18 is
+    /// 45 MB), for the caller to check against the record.
     /// </summary>
-    public string LocalPath(StoredVersion version) => Local(version).Path;
-
-    /// <summary>The local file and its SHA-256, hashed once (a ResNet-18 is 45 MB).</summary>
-    private (string Path, string Sha256) Local(StoredVersion version)
+    public (string Path, string Sha256) Local(StoredVersion version)
     {
         var path = Resolve(version.Location);
         var held = File.Exists(path) ? TensorArchive.Sha256(path) : null;

@@ -53,8 +53,7 @@ public sealed class Artifacts(RegistryDbContext db, ModelCache models, ModelStor
         if (format == ArtifactFormat.Ctm && !version.IsDelta)
         {
             // Stored whole already: the stored file is the artifact, its recorded hash checked as every load checks it.
-            var stored = store.LocalPath(ModelCache.Stored(version));
-            var sha256 = TensorArchive.Sha256(stored);
+            var (stored, sha256) = store.Local(ModelCache.Stored(version));
             return sha256 == version.Sha256 ? new Artifact(model, number, format, stored, sha256)
                 : throw new Editing.Data.DataFormatException($"v{number} of '{model}' changed on disk: its file hashes to {sha256}, the registry recorded {version.Sha256}.");
         }
