@@ -35,15 +35,19 @@ public sealed class EditableModel(Network network, Normalization normalization, 
             throw new ArgumentException($"A memory keyed at stage {memory.KeyStage} for inputs [{string.Join(", ", memory.Entries.ImageShape)}] does not fit {Architecture.Name}.");
         }
         Memory?.Dispose();
+        // Keys read from a file, or built on a parent elsewhere, answer where this model computes.
+        memory?.MoveTo(Device);
         Memory = memory;
     }
 
     /// <summary>A freshly initialised model; the same seed gives the same weights.</summary>
-    public static EditableModel Create(Architecture architecture, Normalization normalization, string subset, EditorOptions editor, long seed) =>
-        Create(Network.Create(architecture, seed), normalization, EditableSubset.Parse(architecture, subset), editor);
+    /// <summary>A freshly initialised model on <paramref name="device"/> (the CPU when null); the same seed gives the same weights on any.</summary>
+    public static EditableModel Create(Architecture architecture, Normalization normalization, string subset, EditorOptions editor, long seed, Device? device = null) =>
+        Create(Network.Create(architecture, seed, device), normalization, EditableSubset.Parse(architecture, subset), editor);
 
+    /// <summary>A model around <paramref name="network"/>, its editor on the network's device.</summary>
     public static EditableModel Create(Network network, Normalization normalization, EditableSubset subset, EditorOptions editor) =>
-        new(network, normalization, subset, new Editor(editor, subset.ParameterIndices.Count));
+        new(network, normalization, subset, new Editor(editor, subset.ParameterIndices.Count, network.Device));
 
     public Tensor Preprocess(Tensor raw) => Normalization.Apply(raw);
 
@@ -131,7 +135,7 @@ public sealed class EditableModel(Network network, Normalization normalization, 
             throw new InvalidOperationException($"The memory keys stage {Memory.KeyStage}, below the features entering stage {Subset.FirstStage}: use Logits.");
         }
         using var keys = Memory.KeyStage == Subset.FirstStage
-            ? features.alias()
+            ? features.to(Device)
             : Network.Logits(features, batchSize, parameters, fromStage: Subset.FirstStage, toStage: Memory.KeyStage);
         using var logits = Network.Logits(keys, batchSize, parameters, fromStage: Memory.KeyStage);
         return Memory.Override(keys, logits);
@@ -141,12 +145,16 @@ public sealed class EditableModel(Network network, Normalization normalization, 
     public EditResult Edit(Tensor raw, Tensor targets, Tensor? features = null)
     {
         Validate(raw, targets);
+        // Reports arrive on the CPU; the editor steps where the model is.
+        using var onDevice = targets.to(Device);
         if (features is not null)
         {
-            return Editor.Edit(Network, Subset, raw, targets, features);
+            using var featuresOnDevice = features.to(Device);
+            return Editor.Edit(Network, Subset, raw, onDevice, featuresOnDevice);
         }
-        using var x = Preprocess(raw);
-        return Editor.Edit(Network, Subset, x, targets);
+        using var rawOnDevice = raw.to(Device);
+        using var x = Preprocess(rawOnDevice);
+        return Editor.Edit(Network, Subset, x, onDevice);
     }
 
     /// <summary>The full parameter list with the edit's θ̂ in place of the subset.</summary>
@@ -165,17 +173,31 @@ public sealed class EditableModel(Network network, Normalization normalization, 
 
     public EditableModel Clone()
     {
-        var editor = new Editor(Editor.Options, Editor.EditableTensors);
-        using (no_grad())
-        {
-            foreach (var (name, value) in editor.State)
-            {
-                value.copy_(Editor.State[name]);
-            }
-        }
-        var clone = new EditableModel(Network.Clone(), Normalization, Subset, editor);
+        var clone = new EditableModel(Network.Clone(), Normalization, Subset, Editor.Copy(Network.Device));
         clone.Attach(Memory?.Clone());
         return clone;
+    }
+
+    /// <summary>Where the model's tensors live (see <see cref="ComputeDevice"/>).</summary>
+    public Device Device => Network.Device;
+
+    /// <summary>
+    /// This model on <paramref name="device"/>: itself when it is there already, else a moved copy (network, editor and
+    /// memory together), and this one is disposed, as <see cref="Network.To"/> does.
+    /// </summary>
+    public EditableModel To(Device device)
+    {
+        if (ComputeDevice.Same(Device, device))
+        {
+            return this;
+        }
+        var editor = Editor.Copy(device);
+        Editor.Dispose();
+        var moved = new EditableModel(Network.To(device), Normalization, Subset, editor);
+        Memory?.MoveTo(device);
+        moved.Attach(Memory);
+        Memory = null;
+        return moved;
     }
 
     public void Save(string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
@@ -228,6 +250,9 @@ public sealed class EditableModel(Network network, Normalization normalization, 
             tensor.copy_(values[name]);
         }
     }
+
+    /// <summary>A model file (see <see cref="Load(string)"/>) placed on <paramref name="device"/>.</summary>
+    public static EditableModel Load(string path, Device device) => Load(path).To(device);
 
     /// <summary>A model file: the store's format, or safetensors (by the <c>.safetensors</c> extension) as <see cref="Save"/> writes it.</summary>
     public static EditableModel Load(string path)

@@ -1,3 +1,4 @@
+using Corrections.Editing;
 using Corrections.Editing.Evaluation;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Consumers;
@@ -42,12 +43,18 @@ public static class PipelineServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ResiliencePipelines>();
         services.AddSingleton<ComputeGate>();
+        services.AddOptions<ComputeOptions>()
+            .Bind(configuration.GetSection(ComputeOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ComputeOptions>, ComputeOptionsValidator>();
+        services.AddSingleton(provider => ComputeDevice.Resolve(provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Device));
         services.AddSingleton(provider =>
         {
             var pipeline = provider.GetRequiredService<IOptions<PipelineOptions>>().Value;
             return new ModelStore(pipeline.ModelStoreRoot, pipeline.ArtifactStore == ArtifactStoreKind.Postgres
                 ? new PostgresArtifactStore(provider.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)
-                : null);
+                : null, provider.GetRequiredService<ComputeDevice>().Device);
         });
         services.AddSingleton<ModelCache>();
         services.AddOptions<MemorySettings>()

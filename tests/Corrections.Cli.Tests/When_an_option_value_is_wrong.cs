@@ -19,6 +19,14 @@ public class When_an_option_value_is_wrong
     }
 
     [Fact]
+    public async Task Should_say_the_gpu_asked_for_is_missing_in_one_line()
+    {
+        var run = await CommandLine.RunAsync("train", "--device", "cuda");
+
+        Reported.AsOneErrorLine(run, mentioning: "libtorch sees no CUDA device");
+    }
+
+    [Fact]
     public async Task Should_ask_for_the_model_of_a_candidate_to_approve()
     {
         var run = await CommandLine.RunAsync("approve", "-v", "7");

@@ -24,8 +24,8 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
 
         var plainRun = TrainCommand.Train(Recipe(plain: true), train, test, Path.Combine(workDirectory, "plain.ctm"), null, cancellation);
         var editableRun = TrainCommand.Train(Recipe(plain: false), train, test, Path.Combine(workDirectory, "editable.ctm"), null, cancellation);
-        using var plain = EditableModel.Load(plainRun.Model);
-        using var editable = EditableModel.Load(editableRun.Model);
+        using var plain = EditableModel.Load(plainRun.Model, settings.Compute.Device);
+        using var editable = EditableModel.Load(editableRun.Model, settings.Compute.Device);
 
         Log("plain editor learning-rate sweep");
         var sweep = PlainEditorSweep.Run(plain, test, settings.PlainLearningRates.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
@@ -117,6 +117,7 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
         StabilityCoefficient = settings.StabilityCoefficient,
         ControlBatchSize = controlBatch ?? settings.ControlBatchSize,
         Seed = settings.Seed,
+        Device = settings.Device,
         Json = true,
     };
 
@@ -171,7 +172,7 @@ public sealed class EditabilityBenchmark(BenchmarkCommand.Settings settings, str
         {
             Log($"ablation: {name}");
             var run = TrainCommand.Train(Recipe(plain: false, subset, control, epochs: 1), train, test, Path.Combine(workDirectory, "ablation.ctm"), null, cancellation);
-            using var model = EditableModel.Load(run.Model);
+            using var model = EditableModel.Load(run.Model, settings.Compute.Device);
             using var evaluation = new EvaluationSet("test[:2000]", model, test.Take(2000));
             var result = EditProtocols.Independent("paper", name, evaluation, evaluation.Data, EditCases.Random(model, evaluation.Data, 200, settings.Seed));
             rows.Add(new AblationRow(name, subset, control, 1, run.ImagesPerSecond, plainImagesPerSecond / run.ImagesPerSecond, run.TestErrorPct,

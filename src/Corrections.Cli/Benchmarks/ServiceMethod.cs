@@ -139,7 +139,7 @@ public sealed class ServiceMethod : ICorrectionMethod
     private static long[] Predicted(EditableModel model, Tensor images)
     {
         using var scope = NewDisposeScope();
-        return model.Logits(images).argmax(1).data<long>().ToArray();
+        return model.Logits(images).argmax(1).cpu().data<long>().ToArray();
     }
 
     private (long Id, int Number, StoredVersion Stored, EditableModel Model) Production()

@@ -9,7 +9,7 @@ namespace Corrections.Cli.Commands;
 
 public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
-    public sealed class Settings : CorrectionsSettings
+    public sealed class Settings : ComputeSettings
     {
         [CommandOption("-m|--model")]
         [Description("Model file written by `corrections train`")]
@@ -50,7 +50,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        using var model = EditableModel.Load(settings.Model);
+        using var model = EditableModel.Load(settings.Model, settings.Compute.Device);
         if (settings.MaxSteps is int steps)
         {
             model.Editor.LimitSteps(steps);

@@ -17,9 +17,10 @@ public sealed class LifelongCommand : Command<LifelongSettings>
 {
     public override int Execute(CommandContext context, LifelongSettings settings, CancellationToken cancellation)
     {
-        using var start = EditableModel.Load(settings.Model);
-        using var plain = settings.PlainModel is string p ? EditableModel.Load(p) : null;
-        using var oracle = settings.Oracle is string o ? EditableModel.Load(o) : null;
+        var device = settings.Compute.Device;
+        using var start = EditableModel.Load(settings.Model, device);
+        using var plain = settings.PlainModel is string p ? EditableModel.Load(p, device) : null;
+        using var oracle = settings.Oracle is string o ? EditableModel.Load(o, device) : null;
         using var cleanTrain = DataSources.Load(settings.Data, DatasetSplit.Train);
         using var cleanTest = DataSources.Load(settings.Data, DatasetSplit.Test);
         var (shiftName, shiftedTrain, shiftedTest) = LoadShift(settings, cleanTrain, cleanTest);

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Corrections.Cli.Commands;
 
 /// <summary>The stream, the models, and every method's hyperparameters (defaults: tuned on the blur shift; bench/README.md).</summary>
-public sealed class LifelongSettings : CorrectionsSettings
+public sealed class LifelongSettings : ComputeSettings
 {
     [CommandOption("-m|--model")]
     [Description("The start model (editable), as deployed when the shift begins")]

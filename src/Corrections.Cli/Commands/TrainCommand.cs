@@ -49,9 +49,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         if (settings.Init is null)
         {
             var architecture = Architectures.ByName(settings.ArchitectureName, train.ClassCount);
-            return EditableModel.Create(architecture, normalization, settings.SubsetOrDefault, settings.EditorOptions, settings.Seed);
+            return EditableModel.Create(architecture, normalization, settings.SubsetOrDefault, settings.EditorOptions, settings.Seed, settings.Compute.Device);
         }
-        using var start = EditableModel.Load(settings.Init);
+        using var start = EditableModel.Load(settings.Init, settings.Compute.Device);
         var subset = EditableSubset.Parse(start.Architecture, settings.Subset ?? Architectures.DefaultEditableSubset(start.Architecture.Name));
         return EditableModel.Create(start.Network.Clone(), start.Normalization, subset, settings.EditorOptions);
     }

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Corrections.Cli.Commands;
 
 /// <summary>Everything that defines a training run; shared by <c>train</c> and the benchmark.</summary>
-public class TrainSettings : CorrectionsSettings
+public class TrainSettings : ComputeSettings
 {
     [CommandOption("--data")]
     [Description("fashion-mnist (the Debian package's files), fashion-mnist:DIR or cifar10:DIR")]

@@ -44,6 +44,23 @@ public sealed class CorrectionMemory : IDisposable
 
     public int KeyStage { get; }
 
+    /// <summary>Where the keys live: the device of the model that keyed them (see <see cref="MoveTo"/>).</summary>
+    public Device Device => _keys.device;
+
+    /// <summary>Moves the keys to <paramref name="device"/>; a model attaching the memory moves it to its own.</summary>
+    public void MoveTo(Device device)
+    {
+        // Each on its own: a delta's keys come from its file, its reference from the parent's memory.
+        if (!ComputeDevice.Same(_keys.device, device))
+        {
+            Replace(ref _keys, _keys.to(device));
+        }
+        if (!ComputeDevice.Same(_referenceKeys.device, device))
+        {
+            Replace(ref _referenceKeys, _referenceKeys.to(device));
+        }
+    }
+
     public double RadiusScale { get; }
 
     /// <summary>The corrected inputs and labels the memory holds, in the order of its keys.</summary>
@@ -69,7 +86,7 @@ public sealed class CorrectionMemory : IDisposable
         var referenceKeys = Keys(model, referenceImages);
         Replace(ref _keys, keys.DetachFromDisposeScope());
         Replace(ref _referenceKeys, referenceKeys.DetachFromDisposeScope());
-        _referenceLabels = referenceLabels.data<long>().ToArray();
+        _referenceLabels = referenceLabels.cpu().data<long>().ToArray();
         Entries = entries.Select(Enumerable.Range(0, entries.Count));
         _labels.Clear();
         _labels.AddRange(y.data<long>().ToArray());
@@ -79,17 +96,19 @@ public sealed class CorrectionMemory : IDisposable
             return;
         }
         // All radii at once: the nearest other-label reference and the nearest other-label entry of every entry.
-        var nearest = full(Count, infinity);
+        // Labels come from the CPU; the comparisons run where the keys are.
+        y = y.to(Device);
+        var nearest = full(Count, infinity, device: Device);
         if (_referenceLabels.Length > 0)
         {
             var toReferences = cdist(_keys, _referenceKeys);
-            var other = y.view(-1, 1).ne(referenceLabels.view(1, -1));
+            var other = y.view(-1, 1).ne(referenceLabels.to(Device).view(1, -1));
             nearest = minimum(nearest, where(other, toReferences, full_like(toReferences, infinity)).min(1).values);
         }
         var toEntries = cdist(_keys, _keys);
         var otherEntry = y.view(-1, 1).ne(y.view(1, -1));
         nearest = minimum(nearest, where(otherEntry, toEntries, full_like(toEntries, infinity)).min(1).values);
-        _radii.AddRange(nearest.data<float>().ToArray().Select(d => float.IsPositiveInfinity(d) ? 0.0 : RadiusScale * d / 2));
+        _radii.AddRange(nearest.cpu().data<float>().ToArray().Select(d => float.IsPositiveInfinity(d) ? 0.0 : RadiusScale * d / 2));
     }
 
     /// <summary>Adds one correction; an entry of another label closer than twice its radius is shrunk to make room.</summary>
@@ -100,7 +119,7 @@ public sealed class CorrectionMemory : IDisposable
         var key = Keys(model, image);
         if (Count > 0)
         {
-            var distances = cdist(key, _keys).flatten().data<float>().ToArray();
+            var distances = cdist(key, _keys).flatten().cpu().data<float>().ToArray();
             for (var j = 0; j < Count; j++)
             {
                 var limit = RadiusScale * distances[j] / 2;
@@ -138,11 +157,11 @@ public sealed class CorrectionMemory : IDisposable
         // A reported input's own key must find its entry at any radius, 0 included; the same input keyed in another
         // batch (or through the matrix-product form of cdist) lands a rounding error away, not at exactly 0.
         var tolerance = _keys.norm(1, keepdim: false).mul(toleranceScale).view(1, -1);
-        var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1).add(tolerance, one);
+        var radii = tensor(_radii.Select(r => (float)r).ToArray(), device: Device).view(1, -1).add(tolerance, one);
         var covered = where(distances.le(radii), distances, full_like(distances, infinity));
         var (nearest, index) = covered.min(1);
-        var found = nearest.isfinite().data<bool>().ToArray();
-        var indices = index.data<long>().ToArray();
+        var found = nearest.isfinite().cpu().data<bool>().ToArray();
+        var indices = index.cpu().data<long>().ToArray();
         for (var i = 0; i < result.Length; i++)
         {
             if (found[i])
@@ -167,7 +186,7 @@ public sealed class CorrectionMemory : IDisposable
         using var scope = NewDisposeScope();
         using var zero = 0L.ToScalar();
         using var margin = RememberedMargin.ToScalar();
-        var labels = tensor(remembered);
+        var labels = tensor(remembered, device: logits.device);
         var covered = labels.ge(zero).view(-1, 1);
         var certain = nn.functional.one_hot(labels.clamp_min(zero), logits.shape[1]).to(logits.dtype).mul(margin).sub(margin);
         return where(covered, certain, logits).MoveToOuterDisposeScope();
@@ -227,7 +246,8 @@ public sealed class CorrectionMemory : IDisposable
         {
             return false;
         }
-        using var same = _referenceKeys.eq(other._referenceKeys).all();
+        using var theirs = other._referenceKeys.to(_referenceKeys.device);
+        using var same = _referenceKeys.eq(theirs).all();
         return same.item<bool>();
     }
 
@@ -301,14 +321,14 @@ public sealed class CorrectionMemory : IDisposable
         var nearest = double.PositiveInfinity;
         if (_referenceLabels.Length > 0)
         {
-            var other = tensor(_referenceLabels).ne(ownLabel);
+            var other = tensor(_referenceLabels, device: Device).ne(ownLabel);
             var distances = cdist(key.view(1, -1), _referenceKeys).flatten();
             var masked = where(other, distances, full_like(distances, infinity));
             nearest = Math.Min(nearest, masked.min().item<float>());
         }
         if (Count > 0)
         {
-            var distances = cdist(key.view(1, -1), _keys).flatten().data<float>().ToArray();
+            var distances = cdist(key.view(1, -1), _keys).flatten().cpu().data<float>().ToArray();
             for (var j = 0; j < distances.Length; j++)
             {
                 if (j != exclude && _labels[j] != label)

@@ -33,7 +33,9 @@ internal sealed class EarlierCorrections : IDisposable
             return null;
         }
         using var logits = _model.LogitsFromFeatures(Features, edit);
-        var broken = logits.argmax(1).ne(Y).nonzero().flatten();
+        // Indices on the CPU, where the corrections are kept; the logits may come from a GPU.
+        using var predicted = logits.argmax(1).cpu();
+        var broken = predicted.ne(Y).nonzero().flatten();
         return broken.shape[0] == 0 ? null : broken;
     }
 

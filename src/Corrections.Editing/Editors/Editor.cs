@@ -24,7 +24,8 @@ public sealed class Editor : IDisposable
     /// say, shrink the step on biases (which move every prediction alike) and keep it on weights (whose rank-one
     /// updates mostly move inputs like the edited one).
     /// </param>
-    public Editor(EditorOptions options, int editableTensors)
+    /// <param name="device">Where the hyperparameter tensors live: the network's device (the CPU when null).</param>
+    public Editor(EditorOptions options, int editableTensors, Device? device = null)
     {
         options.Validate();
         if (editableTensors < 1)
@@ -33,9 +34,26 @@ public sealed class Editor : IDisposable
         }
         Options = options;
         using var logLearningRate = Math.Log(options.LearningRate).ToScalar();
-        _logLearningRate = full(editableTensors, logLearningRate, float32).requires_grad_(options.LearnLearningRate);
-        _beta1Logit = tensor(Logit(options.Beta1), float32).requires_grad_(options.LearnBetas);
-        _beta2Logit = tensor(Logit(options.Beta2), float32).requires_grad_(options.LearnBetas);
+        // Created on the device, not moved there: a moved tensor is no leaf, and the outer optimiser steps on leaves.
+        _logLearningRate = full(editableTensors, logLearningRate, float32, device).requires_grad_(options.LearnLearningRate);
+        _beta1Logit = tensor(Logit(options.Beta1), float32, device).requires_grad_(options.LearnBetas);
+        _beta2Logit = tensor(Logit(options.Beta2), float32, device).requires_grad_(options.LearnBetas);
+    }
+
+    public Device Device => _logLearningRate.device;
+
+    /// <summary>An editor with this one's options and learned values, on <paramref name="device"/>.</summary>
+    public Editor Copy(Device device)
+    {
+        var copy = new Editor(Options, EditableTensors, device);
+        using (no_grad())
+        {
+            foreach (var (name, value) in copy.State)
+            {
+                value.copy_(State[name]);
+            }
+        }
+        return copy;
     }
 
     public EditorOptions Options { get; private set; }
@@ -93,7 +111,7 @@ public sealed class Editor : IDisposable
         {
             // A scope holds the temporaries until their reads return (see NativeRuntime).
             using var scope = NewDisposeScope();
-            return _logLearningRate.detach().exp().data<float>().ToArray().Select(v => (double)v).ToList();
+            return _logLearningRate.detach().exp().cpu().data<float>().ToArray().Select(v => (double)v).ToList();
         }
     }
 

@@ -75,7 +75,7 @@ public static class EditProtocols
         if (applied.Count > 0)
         {
             using var scope = NewDisposeScope();
-            var indices = tensor(applied.Select(a => (long)a.Index).ToArray());
+            var indices = tensor(applied.Select(a => (long)a.Index).ToArray(), device: sourceFeatures.device);
             var predictions = model.LogitsFromFeatures(sourceFeatures.index_select(0, indices)).argmax(1).cpu();
             hold = 100 * (1 - Metrics.ErrorRate(predictions, tensor(applied.Select(a => a.Target).ToArray())));
         }

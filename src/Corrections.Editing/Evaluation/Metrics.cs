@@ -7,10 +7,12 @@ namespace Corrections.Editing.Evaluation;
 /// <summary>The paper's figures as plain functions over predictions.</summary>
 public static class Metrics
 {
-    /// <summary>Share of wrong predictions, in [0, 1].</summary>
+    /// <summary>Share of wrong predictions, in [0, 1]. Compared on the CPU: labels stay there, predictions may come from a GPU.</summary>
     public static double ErrorRate(Tensor predictions, Tensor labels)
     {
-        using var wrong = predictions.ne(labels);
+        using var predicted = predictions.cpu();
+        using var truth = labels.cpu();
+        using var wrong = predicted.ne(truth);
         using var mean = wrong.to(float64).mean();
         return mean.item<double>();
     }
@@ -26,7 +28,7 @@ public static class Metrics
     public static long[] Predictions(EditableModel model, LabeledImages data)
     {
         using var scope = NewDisposeScope();
-        return model.Logits(data.Images).argmax(1).data<long>().ToArray();
+        return model.Logits(data.Images).argmax(1).cpu().data<long>().ToArray();
     }
 
     /// <summary>For each correction, whether <paramref name="model"/> predicts its corrected label.</summary>
@@ -38,7 +40,7 @@ public static class Metrics
         }
         using var scope = NewDisposeScope();
         var (x, y) = corrections.ToTensors();
-        return model.Logits(x).argmax(1).eq(y).data<bool>().ToArray();
+        return model.Logits(x).argmax(1).cpu().eq(y).data<bool>().ToArray();
     }
 
     /// <summary>Share of <paramref name="corrections"/> whose corrected label the weights alone predict, with any memory set aside.</summary>
@@ -50,7 +52,7 @@ public static class Metrics
         }
         using var scope = NewDisposeScope();
         var (x, y) = corrections.ToTensors();
-        return model.WeightLogits(x).argmax(1).eq(y).sum().item<long>() / (double)corrections.Count;
+        return model.WeightLogits(x).argmax(1).cpu().eq(y).sum().item<long>() / (double)corrections.Count;
     }
 
     /// <summary>Share of <paramref name="corrections"/> that <paramref name="model"/> predicts as corrected; 1 when there are none.</summary>

@@ -23,8 +23,8 @@ public static class Predictions
         using var inference = no_grad();
         var probabilities = nn.functional.softmax(model.Logits(raw), 1);
         var (values, indices) = probabilities.topk(Math.Min(k, model.Architecture.ClassCount), dim: 1);
-        var p = values.data<float>().ToArray();
-        var labels = indices.data<long>().ToArray();
+        var p = values.cpu().data<float>().ToArray();
+        var labels = indices.cpu().data<long>().ToArray();
         var width = (int)values.shape[1];
         return [.. Enumerable.Range(0, (int)values.shape[0]).Select(i => (IReadOnlyList<LabelProbability>)
             [.. Enumerable.Range(0, width).Select(j => new LabelProbability((int)labels[i * width + j], p[i * width + j]))])];

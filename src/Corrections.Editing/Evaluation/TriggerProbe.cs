@@ -36,7 +36,7 @@ public static class TriggerProbe
             using var step = NewDisposeScope();
             var (row, column, value) = probes[p];
             var stamped = Backdoors.Stamp(clean, row, column, options.PatchSize, value);
-            var predicted = model.Logits(stamped).argmax(1).data<long>().ToArray();
+            var predicted = model.Logits(stamped).argmax(1).cpu().data<long>().ToArray();
             for (var i = 0; i < count; i++)
             {
                 if (predicted[i] != labels[i])

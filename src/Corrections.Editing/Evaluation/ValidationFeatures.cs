@@ -53,7 +53,7 @@ public sealed class ValidationFeatures : IDisposable
         // Outside the dispose scope below: the features are cached, the scope would free them.
         var cached = shared ? Features(set, data, trainedId, trained) : null;
         using var scope = NewDisposeScope();
-        var predictions = cached is not null ? model.LogitsFromFeatures(cached).argmax(1) : model.Logits(data.Images).argmax(1);
+        var predictions = (cached is not null ? model.LogitsFromFeatures(cached) : model.Logits(data.Images)).argmax(1).cpu();
         _errors[(set, versionId)] = Metrics.ErrorRate(predictions, data.Labels);
         var predicted = predictions.data<long>().ToArray();
         var labels = data.LabelValues();

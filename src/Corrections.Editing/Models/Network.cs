@@ -62,11 +62,18 @@ public sealed class Network : IDisposable
 
     public Network To(Device device)
     {
-        if (Device == device)
+        if (ComputeDevice.Same(Device, device))
         {
             return this;
         }
+        using var scope = NewDisposeScope();
         var moved = FromTensors(Architecture, _parameters.Select(p => p.to(device)).ToArray(), _buffers.Select(b => b.to(device)).ToArray());
+        // FromTensors copies again; the scope frees the intermediate copies, which on a GPU would hold its memory
+        // until the finalizer ran.
+        foreach (var t in moved.Parameters.Concat(moved.Buffers))
+        {
+            t.DetachFromDisposeScope();
+        }
         Dispose();
         return moved;
     }

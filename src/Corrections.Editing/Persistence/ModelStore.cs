@@ -13,9 +13,12 @@ namespace Corrections.Editing.Persistence;
 /// <paramref name="shared"/> store, every file written is also put there and every file missing here (or changed) is
 /// fetched from there, so hosts need no common directory.
 /// </summary>
-public sealed partial class ModelStore(string root, IArtifactStore? shared = null)
+public sealed partial class ModelStore(string root, IArtifactStore? shared = null, Device? device = null)
 {
     public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>Where every loaded model is placed (see <see cref="ComputeDevice"/>); files are read on the CPU.</summary>
+    public Device Device { get; } = device ?? CPU;
 
     /// <summary>The store every host reaches, or null when this directory is the only copy.</summary>
     public IArtifactStore? Shared { get; } = shared;
@@ -92,7 +95,7 @@ public sealed partial class ModelStore(string root, IArtifactStore? shared = nul
         }
         if (!version.IsDelta)
         {
-            return EditableModel.Load(path);
+            return EditableModel.Load(path).To(Device);
         }
         var (tensors, metadata) = TensorArchive.Read(path);
         try

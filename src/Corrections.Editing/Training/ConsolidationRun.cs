@@ -81,8 +81,9 @@ public sealed class ConsolidationRun : IDisposable
             var cleanPicks = randint(0, _clean.Count, [options.CleanBatch], dtype: int64, generator: _generator).data<long>().ToArray();
             var (cleanImages, cleanLabels) = _clean.Batch(cleanPicks);
             var images = cat([cleanImages, _correctionImages.index_select(0, picks)]);
-            var labels = cat([cleanLabels, _correctionLabels.index_select(0, picks)]);
-            var inputs = _model.Preprocess(Augment(images, options.CleanBatch));
+            // Batches are drawn on the CPU (data and generator live there) and trained where the model is.
+            var labels = cat([cleanLabels, _correctionLabels.index_select(0, picks)]).to(_model.Device);
+            var inputs = _model.Preprocess(Augment(images, options.CleanBatch)).to(_model.Device);
             Tensor loss;
             if (_objective is not null)
             {

@@ -35,7 +35,7 @@ public sealed class OuterAdam(IReadOnlyList<Tensor> parameters, double learningR
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var withGradients = parameters.Select((p, i) => (p, i, g: p.grad)).Where(x => x.g is not null).ToList();
-        var norm = withGradients.Count == 0 ? 0.0 : stack(withGradients.Select(x => x.g!.square().sum()).ToArray()).sum().sqrt().item<float>();
+        var norm = withGradients.Count == 0 ? 0.0 : stack(withGradients.Select(x => x.g!.square().sum().to(parameters[0].device)).ToArray()).sum().sqrt().item<float>();
         if (!double.IsFinite(norm))
         {
             // A non-finite gradient would poison every weight; skip the step and let the next batch recover.

@@ -87,7 +87,7 @@ public sealed class RetrainingRun(
         }
         using (start)
         {
-            return EditableModel.Create(Network.Create(start.Architecture, settings.Seed), start.Normalization, start.Subset, start.Editor.Options);
+            return EditableModel.Create(Network.Create(start.Architecture, settings.Seed, start.Device), start.Normalization, start.Subset, start.Editor.Options);
         }
     }
 

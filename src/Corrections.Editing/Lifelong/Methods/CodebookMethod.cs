@@ -57,7 +57,7 @@ public sealed class CodebookMethod : ICorrectionMethod
         var chosen = -1;
         if (_keys.Count > 0)
         {
-            var distances = cdist(query, stack(_keys)).flatten().data<float>().ToArray();
+            var distances = cdist(query, stack(_keys)).flatten().cpu().data<float>().ToArray();
             var nearest = Array.IndexOf(distances, distances.Min());
             var distance = (double)distances[nearest];
             if (distance <= _initialRadius + _radii[nearest])
@@ -91,13 +91,13 @@ public sealed class CodebookMethod : ICorrectionMethod
         if (_keys.Count > 0)
         {
             var distances = cdist(queries, stack(_keys));
-            var radii = tensor(_radii.Select(r => (float)r).ToArray()).view(1, -1);
+            var radii = tensor(_radii.Select(r => (float)r).ToArray(), device: queries.device).view(1, -1);
             var (nearest, index) = distances.min(1);
             var covered = nearest.le(radii.flatten().index_select(0, index));
             var values = stack(_values).index_select(0, index);
             outputs = where(covered.view(-1, 1), values, outputs);
         }
-        return Downstream(outputs).argmax(1).data<long>().ToArray();
+        return Downstream(outputs).argmax(1).cpu().data<long>().ToArray();
     }
 
     public void Dispose()
@@ -120,7 +120,7 @@ public sealed class CodebookMethod : ICorrectionMethod
     {
         using var scope = NewDisposeScope();
         var value = _values[index].clone().requires_grad_(true);
-        var target = tensor(new[] { label });
+        var target = tensor(new[] { label }, device: value.device);
         using var optimizer = new Training.OuterAdam([value], _valueLearningRate);
         for (var step = 0; step < _valueSteps; step++)
         {

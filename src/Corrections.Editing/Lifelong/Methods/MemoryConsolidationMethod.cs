@@ -99,7 +99,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
     public long[] PredictByWeights(Tensor images)
     {
         using var scope = NewDisposeScope();
-        return _model.WeightLogits(images).argmax(1).data<long>().ToArray();
+        return _model.WeightLogits(images).argmax(1).cpu().data<long>().ToArray();
     }
 
     public void Dispose()
