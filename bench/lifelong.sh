@@ -11,6 +11,7 @@
 # LIFELONG_SUFFIX is added to the result files' names (so a partial rerun does not overwrite the full one);
 # LIFELONG_START_EPOCHS (default 3) and LIFELONG_ORACLE_EPOCHS (default 1) choose the start models' and the oracles'
 # training (a converged start and a stronger oracle: the 3-epoch start is under-trained, the 1-epoch oracle no bound).
+# LIFELONG_ARGS passes more options to `corrections lifelong`, e.g. "--shift-validation 1000 --gate-naive".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reports="${1:-2000}"
@@ -32,5 +33,5 @@ for family in "${families[@]}"; do
   [[ -f "$dir/t10k-labels-idx1-ubyte.gz" ]] || cli shift --family "$family" --out "$dir" --oracle-data "$dir-oracle" --image-folder "$dir-folder"
   [[ -f "$oracle" ]] || cli train --init "$start" --data "fashion-mnist:$dir-oracle" --epochs "$oracle_epochs" -o "$oracle"
   cli lifelong --shift "fashion-mnist:$dir" --model "$start" --plain-model "$plain" --oracle "$oracle" \
-    --methods "${LIFELONG_METHODS:-all}" --reports "$reports" --retrain-every 1000 -o "bench/results/$(date -u +%F)-lifelong-$family${LIFELONG_SUFFIX:-}"
+    --methods "${LIFELONG_METHODS:-all}" --reports "$reports" --retrain-every 1000 ${LIFELONG_ARGS:-} -o "bench/results/$(date -u +%F)-lifelong-$family${LIFELONG_SUFFIX:-}"
 done

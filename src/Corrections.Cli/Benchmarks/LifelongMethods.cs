@@ -37,7 +37,13 @@ public static class LifelongMethods
         }
     }
 
-    public static ICorrectionMethod Create(string name, LifelongSettings s, EditableModel start, EditableModel? plain, EditableModel? oracle, LabeledImages clean, CleanSlices slices) => name switch
+    /// <summary>
+    /// The method <paramref name="name"/>, from <paramref name="start"/> (or the <paramref name="plain"/> model, or the
+    /// <paramref name="oracle"/>) with <paramref name="s"/>'s settings, <paramref name="clean"/> training data and the
+    /// <paramref name="slices"/>. A consolidating method gets a shift gate of its own on <paramref name="shiftSlice"/>
+    /// (<c>--shift-validation</c>) when there is one.
+    /// </summary>
+    public static ICorrectionMethod Create(string name, LifelongSettings s, EditableModel start, EditableModel? plain, EditableModel? oracle, LabeledImages clean, CleanSlices slices, LabeledImages? shiftSlice = null) => name switch
     {
         Service => ServiceMethod.Open(s.ServiceModel!, s.Shift, s.ServiceRate, s.ServiceTimeout),
         "none" => new FixedModel("none", start),
@@ -46,7 +52,8 @@ public static class LifelongMethods
         "plain-editor" => new EditorMethod("plain-editor", plain!, keepEarlier: false, slices.Validation.Images, slices.Validation.Labels, learningRate: s.PlainEditorLearningRate),
         "editable-chain" => new EditorMethod("editable-chain", start, keepEarlier: true, slices.Validation.Images, slices.Validation.Labels),
         "grace" => new CodebookMethod(start, s.GraceRadius),
-        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor, PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null }, s.Every),
+        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor, PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null }, s.Every,
+            s.GateNaive && shiftSlice is not null ? new ShiftGate(shiftSlice) : null),
         "retraining" => new RetrainingMethod(start, s.RetrainLimit > 0 && s.RetrainLimit < clean.Count ? clean.Take(s.RetrainLimit) : clean,
             new EditableTrainingOptions { Epochs = 1, TrainingMaxSteps = 3, Seed = 1 }, s.RetrainEvery),
         "memory-consolidation" => new MemoryConsolidationMethod(start, clean, slices.Reference, slices.Validation, new LifelongOptions
@@ -57,6 +64,7 @@ public static class LifelongMethods
             FromStart = s.ConsolidateFromStart,
             HoldOutEvery = s.HoldOutEvery,
             AnchorToPrevious = s.AnchorPrevious,
+            ShiftGate = shiftSlice is null ? null : new ShiftGate(shiftSlice),
             Consolidation = new ConsolidationOptions
             {
                 Steps = s.ConsolidationSteps,

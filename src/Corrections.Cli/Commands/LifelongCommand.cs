@@ -23,10 +23,14 @@ public sealed class LifelongCommand : Command<LifelongSettings>
         using var oracle = settings.Oracle is string o ? EditableModel.Load(o, device) : null;
         using var cleanTrain = DataSources.Load(settings.Data, DatasetSplit.Train);
         using var cleanTest = DataSources.Load(settings.Data, DatasetSplit.Test);
-        var (shiftName, shiftedTrain, shiftedTest) = LoadShift(settings, cleanTrain, cleanTest);
-        using var _train = shiftedTrain;
+        var (shiftName, shiftedAll, shiftedTest) = LoadShift(settings, cleanTrain, cleanTest);
+        using var _all = shiftedAll;
         using var _test = shiftedTest;
-        var data = new StreamData(shiftName, shiftedTrain, shiftedTest, cleanTest);
+        // The shift gate's slice, the last images of the shifted train split, is out of every method's stream.
+        var (streamed, reserved) = (shiftedAll.Count - settings.ShiftValidation, settings.ShiftValidation);
+        using var shiftedTrain = reserved > 0 ? shiftedAll.Select(Enumerable.Range(0, streamed).Select(i => (long)i).ToArray()) : null;
+        using var shiftSlice = reserved > 0 ? shiftedAll.Select(Enumerable.Range(streamed, reserved).Select(i => (long)i).ToArray()) : null;
+        var data = new StreamData(shiftName, shiftedTrain ?? shiftedAll, shiftedTest, cleanTest);
         using var slices = LifelongMethods.CleanSlices.Of(cleanTrain);
         var methods = settings.MethodNames();
         var options = new StreamOptions { Reports = settings.Reports, Every = settings.Every, Seed = settings.Seed };
@@ -35,7 +39,7 @@ public sealed class LifelongCommand : Command<LifelongSettings>
         foreach (var name in methods)
         {
             cancellation.ThrowIfCancellationRequested();
-            using var method = LifelongMethods.Create(name, settings, start, plain, oracle, cleanTrain, slices);
+            using var method = LifelongMethods.Create(name, settings, start, plain, oracle, cleanTrain, slices, shiftSlice);
             results.Add(Run(method, data, options, settings.Json));
             service = method is ServiceMethod through ? through.Latency() : service;
             if (!settings.Json)

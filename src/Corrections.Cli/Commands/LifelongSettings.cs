@@ -113,6 +113,15 @@ public sealed class LifelongSettings : ComputeSettings
     [DefaultValue(0)]
     public int HoldOutEvery { get; init; }
 
+    [CommandOption("--shift-validation")]
+    [Description("Reserve this many shifted training images from the stream (no report is drawn from them, for any method) as the consolidations' shift gate: memory-consolidation refuses a consolidation whose weights do worse on them than production's; 0 for none")]
+    [DefaultValue(0)]
+    public int ShiftValidation { get; init; }
+
+    [CommandOption("--gate-naive")]
+    [Description("naive-consolidation: the same shift gate (needs --shift-validation), to compare the two on equal information")]
+    public bool GateNaive { get; init; }
+
     [CommandOption("--correction-noise")]
     [Description("memory-consolidation: std of the pixel noise added to the reports' rows in a consolidation")]
     [DefaultValue(0.0)]
@@ -212,6 +221,14 @@ public sealed class LifelongSettings : ComputeSettings
         if (CorrectionBatch is < 1 or > 126)
         {
             return ValidationResult.Error("--correction-batch lies in [1, 126]: the rest of the 128 images of a step are clean.");
+        }
+        if (ShiftValidation is < 0 or > 30_000)
+        {
+            return ValidationResult.Error("--shift-validation lies in [0, 30000]: at least half of the shifted training split stays for the stream.");
+        }
+        if (GateNaive && ShiftValidation == 0)
+        {
+            return ValidationResult.Error("--gate-naive needs --shift-validation N: the gate's slice.");
         }
         return RadiusScale is <= 0 or > 1 ? ValidationResult.Error("--radius-scale lies in (0, 1].") : ValidationResult.Success();
     }

@@ -43,4 +43,7 @@ public sealed record LifelongOptions
     /// weights count, since newer ones were picked as production's mistakes. 0: no hold-out, no such check.
     /// </summary>
     public int HoldOutEvery { get; init; }
+
+    /// <summary>A reserved labelled slice of the shift that every consolidation must not do worse on (see <see cref="Lifelong.ShiftGate"/>); null: none.</summary>
+    public ShiftGate? ShiftGate { get; init; }
 }

@@ -19,12 +19,19 @@ public sealed class ConsolidationMethod : ICorrectionMethod
     private readonly int _every;
     private readonly CorrectionSet _reported;
     private int _consolidations;
+    private readonly ShiftGate? _shiftGate;
 
-    public ConsolidationMethod(EditableModel model, LabeledImages clean, ConsolidationOptions options, int every)
+    /// <summary>Consolidates a clone of <paramref name="model"/> on the reports so far and <paramref name="clean"/> data every <paramref name="every"/> reports, by <paramref name="options"/>.</summary>
+    /// <param name="model">The start version (cloned).</param>
+    /// <param name="clean">Clean training data mixed into every consolidation.</param>
+    /// <param name="options">The consolidation's recipe.</param>
+    /// <param name="every">Reports between consolidations.</param>
+    /// <param name="shiftGate">When given, a consolidation that does worse on its slice is refused (the same gate the design may have).</param>
+    public ConsolidationMethod(EditableModel model, LabeledImages clean, ConsolidationOptions options, int every, ShiftGate? shiftGate = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
         _model = model.Clone();
-        (_clean, _options, _every) = (clean, options, every);
+        (_clean, _options, _every, _shiftGate) = (clean, options, every, shiftGate);
         _reported = new CorrectionSet([.. model.Architecture.InputShape.Select(d => (int)d)]);
         Settings = new Dictionary<string, string>
         {
@@ -35,6 +42,7 @@ public sealed class ConsolidationMethod : ICorrectionMethod
             ["anchor"] = "previous version",
             ["anchor_coefficient"] = options.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{options.CorrectionBatch} reports + {options.CleanBatch} clean",
+            ["shift_gate"] = shiftGate?.Slice.Count.ToString(CultureInfo.InvariantCulture) ?? "none",
         };
     }
 
@@ -52,6 +60,11 @@ public sealed class ConsolidationMethod : ICorrectionMethod
         var previous = _model;
         var next = previous.Clone();
         Consolidation.Run(next, _reported, _clean, previous, _options with { Seed = _options.Seed + _consolidations++ });
+        if (_shiftGate?.Admit(next, previous) == false)
+        {
+            next.Dispose();
+            return;
+        }
         _model = next;
         previous.Dispose();
     }

@@ -60,6 +60,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
             ["hold_out_every"] = options.HoldOutEvery.ToString(CultureInfo.InvariantCulture),
             ["correction_noise"] = options.Consolidation.CorrectionNoise.ToString(CultureInfo.InvariantCulture),
             ["average_tail"] = options.Consolidation.AverageTail.ToString(CultureInfo.InvariantCulture),
+            ["shift_gate"] = options.ShiftGate?.Slice.Count.ToString(CultureInfo.InvariantCulture) ?? "none",
         };
     }
 
@@ -71,7 +72,10 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
 
     public int Refused { get; private set; }
 
-    /// <summary>Consolidations refused because their weights did worse than production's on the held-out reports.</summary>
+    /// <summary>
+    /// Consolidations refused because their weights did worse than production's on the shift: on the held-out reports,
+    /// or on the <see cref="LifelongOptions.ShiftGate"/>'s slice.
+    /// </summary>
     public int RefusedOnShift { get; private set; }
 
     public int MemoryEntries => _model.Memory?.Count ?? 0;
@@ -121,7 +125,8 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
             return;
         }
         var shiftValidation = _all.Select(_heldOut.Where(i => i < _weightsSince));
-        if (Metrics.HeldShareByWeights(candidate, shiftValidation) < Metrics.HeldShareByWeights(_model, shiftValidation))
+        if (Metrics.HeldShareByWeights(candidate, shiftValidation) < Metrics.HeldShareByWeights(_model, shiftValidation)
+            || _options.ShiftGate?.Admit(candidate, _model) == false)
         {
             Refused++;
             RefusedOnShift++;

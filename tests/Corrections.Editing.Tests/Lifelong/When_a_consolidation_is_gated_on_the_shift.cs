@@ -1,0 +1,98 @@
+using Corrections.Editing.Correcting;
+using Corrections.Editing.Data;
+using Corrections.Editing.Evaluation;
+using Corrections.Editing.Lifelong;
+using Corrections.Editing.Lifelong.Methods;
+using Corrections.Editing.Training;
+
+namespace Corrections.Editing.Tests.Lifelong;
+
+/// <summary>
+/// The shift gate: a reserved labelled slice of the shift that a consolidation must not do worse on. Real mistakes with
+/// their true labels pass it; the same inputs reported with wrong labels, which teach the weights the wrong shift, are
+/// refused, and production keeps the weights it had. The design and naive consolidation take the same gate.
+/// </summary>
+public class When_a_consolidation_is_gated_on_the_shift : IDisposable
+{
+    private readonly ToyShift _toy = new();
+    private readonly LabeledImages _slice;
+    private readonly List<int> _mistakes;
+    private readonly long[] _labels;
+
+    public When_a_consolidation_is_gated_on_the_shift()
+    {
+        // The slice: shifted images no report is drawn from (the last 200); reports come from the first 400.
+        _slice = _toy.ShiftedTrain.Select(Enumerable.Range(400, 200).Select(i => (long)i).ToArray());
+        var predicted = Metrics.Predictions(_toy.Start, _toy.ShiftedTrain);
+        _labels = _toy.ShiftedTrain.LabelValues();
+        _mistakes = Enumerable.Range(0, 400).Where(i => predicted[i] != _labels[i]).Take(40).ToList();
+    }
+
+    [Fact]
+    public void Should_admit_what_the_shift_confirms_and_refuse_what_it_contradicts_in_the_design()
+    {
+        using var reference = _toy.CleanTrain.Take(200);
+        using var validation = _toy.CleanTest.Take(100);
+        var gate = new ShiftGate(_slice);
+        var options = new LifelongOptions
+        {
+            Memory = new MemoryOptions { KeyStage = 1 },
+            ConsolidateEvery = 20,
+            CleanLimitPp = 100,
+            ShiftGate = gate,
+            Consolidation = Short,
+        };
+        using var method = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options);
+        var startError = Error(_toy.Start);
+
+        Report(method, _mistakes.Take(20), wrong: false);
+        Assert.Equal(1, method.Consolidations);
+        var admitted = gate.ProductionError!.Value;
+        Assert.True(admitted < startError, $"true labels should teach the shift: slice error {100 * startError:F1} → {100 * admitted:F1} %");
+
+        Report(method, _mistakes.Skip(20).Take(20), wrong: true);
+
+        Assert.Equal(1, method.Consolidations);
+        Assert.Equal(1, method.RefusedOnShift);
+        Assert.Equal(admitted, gate.ProductionError);
+        // Refused in the weights, yet every report stays in effect through the memory, wrong ones included: the gate
+        // judges what the weights learn, not what a producer said.
+        var contradicted = _mistakes.Skip(20).Take(20).Select(i => (long)i).ToArray();
+        using var inputs = _toy.ShiftedTrain.Select(contradicted);
+        Assert.Equal(contradicted.Select(i => (_labels[i] + 1) % 3), method.Predict(inputs.Images));
+    }
+
+    [Fact]
+    public void Should_refuse_the_same_contradiction_in_naive_consolidation()
+    {
+        var gate = new ShiftGate(_slice);
+        using var method = new ConsolidationMethod(_toy.Start, _toy.CleanTrain, Short, every: 20, gate);
+
+        Report(method, _mistakes.Take(20), wrong: false);
+        var admitted = gate.ProductionError!.Value;
+        var before = method.Predict(_slice.Images);
+        Report(method, _mistakes.Skip(20).Take(20), wrong: true);
+
+        Assert.Equal(1, gate.Refused);
+        Assert.Equal(admitted, gate.ProductionError);
+        Assert.Equal(before, method.Predict(_slice.Images));
+    }
+
+    private static readonly ConsolidationOptions Short = new() { Steps = 150, LearningRate = 1e-2, CorrectionBatch = 16, CleanBatch = 16, CropPadding = 0, HorizontalFlip = false };
+
+    private void Report(ICorrectionMethod method, IEnumerable<int> indices, bool wrong)
+    {
+        foreach (var i in indices)
+        {
+            method.Correct(_toy.ShiftedTrain.ImageValues(i), wrong ? (_labels[i] + 1) % 3 : _labels[i]);
+        }
+    }
+
+    private double Error(EditableModel model) => Metrics.ErrorRate(model, _slice);
+
+    public void Dispose()
+    {
+        _slice.Dispose();
+        _toy.Dispose();
+    }
+}
