@@ -11,7 +11,7 @@
 # LIFELONG_SUFFIX is added to the result files' names (so a partial rerun does not overwrite the full one);
 # LIFELONG_START_EPOCHS (default 3) and LIFELONG_ORACLE_EPOCHS (default 1) choose the start models' and the oracles'
 # training (a converged start and a stronger oracle: the 3-epoch start is under-trained, the 1-epoch oracle no bound).
-# LIFELONG_ARGS passes more options to `corrections lifelong`, e.g. "--shift-validation 1000 --gate-naive".
+# LIFELONG_ARGS passes more options to `corrections lifelong`, e.g. "--shift-validation 1000 --shift-gate naive-consolidation".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reports="${1:-2000}"

@@ -114,13 +114,17 @@ public sealed class LifelongSettings : ComputeSettings
     public int HoldOutEvery { get; init; }
 
     [CommandOption("--shift-validation")]
-    [Description("Reserve this many shifted training images from the stream (no report is drawn from them, for any method) as the consolidations' shift gate: memory-consolidation refuses a consolidation whose weights do worse on them than production's; 0 for none")]
+    [Description("Reserve this many shifted training images from the stream (no report is drawn from them, for any method) as the shift gate's slice: a gated method refuses a consolidation whose weights do worse on them than production's; 0 for none")]
     [DefaultValue(0)]
     public int ShiftValidation { get; init; }
 
-    [CommandOption("--gate-naive")]
-    [Description("naive-consolidation: the same shift gate (needs --shift-validation), to compare the two on equal information")]
-    public bool GateNaive { get; init; }
+    [CommandOption("--shift-gate")]
+    [Description("The methods gated on the --shift-validation slice: memory-consolidation, naive-consolidation, both (comma-separated), or none")]
+    [DefaultValue("memory-consolidation")]
+    public string ShiftGate { get; init; } = "memory-consolidation";
+
+    /// <summary>Whether <paramref name="method"/> is gated on the shift's slice.</summary>
+    public bool Gates(string method) => ShiftValidation > 0 && ShiftGate.Split(',', StringSplitOptions.TrimEntries).Contains(method);
 
     [CommandOption("--correction-noise")]
     [Description("memory-consolidation: std of the pixel noise added to the reports' rows in a consolidation")]
@@ -226,9 +230,9 @@ public sealed class LifelongSettings : ComputeSettings
         {
             return ValidationResult.Error("--shift-validation lies in [0, 30000]: at least half of the shifted training split stays for the stream.");
         }
-        if (GateNaive && ShiftValidation == 0)
+        if (ShiftGate.Split(',', StringSplitOptions.TrimEntries).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault() is { } ungated)
         {
-            return ValidationResult.Error("--gate-naive needs --shift-validation N: the gate's slice.");
+            return ValidationResult.Error($"--shift-gate names memory-consolidation, naive-consolidation or none, not '{ungated}'.");
         }
         return RadiusScale is <= 0 or > 1 ? ValidationResult.Error("--radius-scale lies in (0, 1].") : ValidationResult.Success();
     }
