@@ -40,7 +40,6 @@ public sealed class EditableModel(Network network, Normalization normalization, 
         Memory = memory;
     }
 
-    /// <summary>A freshly initialised model; the same seed gives the same weights.</summary>
     /// <summary>A freshly initialised model on <paramref name="device"/> (the CPU when null); the same seed gives the same weights on any.</summary>
     public static EditableModel Create(Architecture architecture, Normalization normalization, string subset, EditorOptions editor, long seed, Device? device = null) =>
         Create(Network.Create(architecture, seed, device), normalization, EditableSubset.Parse(architecture, subset), editor);
@@ -194,7 +193,6 @@ public sealed class EditableModel(Network network, Normalization normalization, 
         var editor = Editor.Copy(device);
         Editor.Dispose();
         var moved = new EditableModel(Network.To(device), Normalization, Subset, editor);
-        Memory?.MoveTo(device);
         moved.Attach(Memory);
         Memory = null;
         return moved;

@@ -13,6 +13,6 @@ public sealed class ComputeOptions
     /// device of every model this host loads, so of its edits, validations, retrainings and consolidations. A GPU asked
     /// for and missing stops the start (<see cref="ComputeDevice.Resolve(string?)"/>).
     /// </summary>
-    [Required, RegularExpression("^(cpu|auto|cuda(:[0-9]{1,2})?)$", ErrorMessage = "Compute:Device must be one of " + ComputeDevice.Choices + ".")]
+    [Required]
     public string Device { get; set; } = "cpu";
 }
