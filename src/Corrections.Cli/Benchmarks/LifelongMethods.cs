@@ -52,8 +52,8 @@ public static class LifelongMethods
         "plain-editor" => new EditorMethod("plain-editor", plain!, keepEarlier: false, slices.Validation.Images, slices.Validation.Labels, learningRate: s.PlainEditorLearningRate),
         "editable-chain" => new EditorMethod("editable-chain", start, keepEarlier: true, slices.Validation.Images, slices.Validation.Labels),
         "grace" => new CodebookMethod(start, s.GraceRadius),
-        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor, PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null }, s.Every,
-            s.Gates("naive-consolidation") && shiftSlice is not null ? new ShiftGate(shiftSlice) : null),
+        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor, PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null, PseudoBatch = s.PseudoBatch }, s.Every,
+            s.Gates("naive-consolidation") && shiftSlice is not null ? new ShiftGate(shiftSlice) : null, s.LearnsFromTraffic("naive-consolidation")),
         "retraining" => new RetrainingMethod(start, s.RetrainLimit > 0 && s.RetrainLimit < clean.Count ? clean.Take(s.RetrainLimit) : clean,
             new EditableTrainingOptions { Epochs = 1, TrainingMaxSteps = 3, Seed = 1 }, s.RetrainEvery),
         "memory-consolidation" => new MemoryConsolidationMethod(start, clean, slices.Reference, slices.Validation, new LifelongOptions
@@ -65,6 +65,7 @@ public static class LifelongMethods
             HoldOutEvery = s.HoldOutEvery,
             AnchorToPrevious = s.AnchorPrevious,
             ShiftGate = s.Gates("memory-consolidation") && shiftSlice is not null ? new ShiftGate(shiftSlice) : null,
+            PseudoLabelConfidence = s.LearnsFromTraffic("memory-consolidation"),
             Consolidation = new ConsolidationOptions
             {
                 Steps = s.ConsolidationSteps,
@@ -76,6 +77,7 @@ public static class LifelongMethods
                 Editable = !s.PlainConsolidation,
                 CorrectionNoise = s.CorrectionNoise,
                 AverageTail = s.AverageTail,
+                PseudoBatch = s.PseudoBatch,
             },
         }),
         _ => throw new ArgumentException($"Unknown method '{name}'. Known: {AllNames}."),

@@ -26,11 +26,14 @@ public sealed class LifelongCommand : Command<LifelongSettings>
         var (shiftName, shiftedAll, shiftedTest) = LoadShift(settings, cleanTrain, cleanTest);
         using var _all = shiftedAll;
         using var _test = shiftedTest;
-        // The shift gate's slice, the last images of the shifted train split, is out of every method's stream.
-        var (streamed, reserved) = (shiftedAll.Count - settings.ShiftValidation, settings.ShiftValidation);
-        using var shiftedTrain = reserved > 0 ? shiftedAll.Select(Enumerable.Range(0, streamed).Select(i => (long)i).ToArray()) : null;
-        using var shiftSlice = reserved > 0 ? shiftedAll.Select(Enumerable.Range(streamed, reserved).Select(i => (long)i).ToArray()) : null;
-        var data = new StreamData(shiftName, shiftedTrain ?? shiftedAll, shiftedTest, cleanTest);
+        // The shift gate's slice, the last images of the shifted train split, and the unexamined traffic before it are
+        // out of every method's stream.
+        var (reserved, traffic) = (settings.ShiftValidation, settings.Traffic);
+        var streamed = shiftedAll.Count - reserved - traffic;
+        using var shiftedTrain = reserved + traffic > 0 ? shiftedAll.Select(Range(0, streamed)) : null;
+        using var trafficImages = traffic > 0 ? shiftedAll.Select(Range(streamed, traffic)) : null;
+        using var shiftSlice = reserved > 0 ? shiftedAll.Select(Range(streamed + traffic, reserved)) : null;
+        var data = new StreamData(shiftName, shiftedTrain ?? shiftedAll, shiftedTest, cleanTest, trafficImages?.Images);
         using var slices = LifelongMethods.CleanSlices.Of(cleanTrain);
         var methods = settings.MethodNames();
         var options = new StreamOptions { Reports = settings.Reports, Every = settings.Every, Seed = settings.Seed };
@@ -78,6 +81,8 @@ public sealed class LifelongCommand : Command<LifelongSettings>
         AnsiConsole.MarkupLine($"Curves: {Markup.Escape(string.Join(", ", plots))}; every figure: {Markup.Escape(stem)}.json");
         return 0;
     }
+
+    private static long[] Range(int start, int count) => Enumerable.Range(start, count).Select(i => (long)i).ToArray();
 
     private static StreamResult Run(ICorrectionMethod method, StreamData data, StreamOptions options, bool quiet)
     {

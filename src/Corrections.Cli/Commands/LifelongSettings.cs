@@ -126,6 +126,29 @@ public sealed class LifelongSettings : ComputeSettings
     /// <summary>Whether <paramref name="method"/> is gated on the shift's slice.</summary>
     public bool Gates(string method) => ShiftValidation > 0 && ShiftGate.Split(',', StringSplitOptions.TrimEntries).Contains(method);
 
+    [CommandOption("--traffic")]
+    [Description("Reserve this many shifted training images (before the --shift-validation slice) as unexamined traffic: served unlabelled, one per image monitoring examines, to the --traffic-methods, which train on the share production answers confidently; 0 for none")]
+    [DefaultValue(0)]
+    public int Traffic { get; init; }
+
+    [CommandOption("--traffic-methods")]
+    [Description("The methods that learn from --traffic: memory-consolidation, naive-consolidation, both (comma-separated), or none")]
+    [DefaultValue("memory-consolidation")]
+    public string TrafficMethods { get; init; } = "memory-consolidation";
+
+    [CommandOption("--pseudo-confidence")]
+    [Description("The probability production's answer to a traffic image must reach for the image to join a consolidation with that answer as its label")]
+    [DefaultValue(0.95)]
+    public double PseudoConfidence { get; init; } = 0.95;
+
+    [CommandOption("--pseudo-batch")]
+    [Description("Pseudo-labelled traffic images in every consolidation step, beside the reports and the clean images")]
+    [DefaultValue(32)]
+    public int PseudoBatch { get; init; } = 32;
+
+    /// <summary>The pseudo-label confidence for <paramref name="method"/>, or null where it does not learn from traffic.</summary>
+    public double? LearnsFromTraffic(string method) => Traffic > 0 && TrafficMethods.Split(',', StringSplitOptions.TrimEntries).Contains(method) ? PseudoConfidence : null;
+
     [CommandOption("--correction-noise")]
     [Description("memory-consolidation: std of the pixel noise added to the reports' rows in a consolidation")]
     [DefaultValue(0.0)]
@@ -233,6 +256,18 @@ public sealed class LifelongSettings : ComputeSettings
         if (ShiftGate.Split(',', StringSplitOptions.TrimEntries).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault() is { } ungated)
         {
             return ValidationResult.Error($"--shift-gate names memory-consolidation, naive-consolidation or none, not '{ungated}'.");
+        }
+        if (Traffic < 0 || ShiftValidation + Traffic > 30_000)
+        {
+            return ValidationResult.Error("--traffic is at least 0, and with --shift-validation at most 30000: at least half of the shifted training split stays for the stream.");
+        }
+        if (TrafficMethods.Split(',', StringSplitOptions.TrimEntries).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault() is { } other)
+        {
+            return ValidationResult.Error($"--traffic-methods names memory-consolidation, naive-consolidation or none, not '{other}'.");
+        }
+        if (PseudoConfidence is <= 0 or >= 1 || PseudoBatch is < 0 or > 512)
+        {
+            return ValidationResult.Error("--pseudo-confidence lies in (0, 1) and --pseudo-batch in [0, 512].");
         }
         return RadiusScale is <= 0 or > 1 ? ValidationResult.Error("--radius-scale lies in (0, 1].") : ValidationResult.Success();
     }

@@ -29,10 +29,10 @@ public static class CorrectionStream
         var reported = new CorrectionSet(shape);
         var checkpoints = new List<StreamCheckpoint>();
         var latencies = new List<double>();
-        var (effective, scanned, position) = (0, 0, 0);
+        var (effective, scanned, position, served) = (0, 0, 0, 0);
         var correctTime = TimeSpan.Zero;
 
-        checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned));
+        checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned, served));
         while (reported.Count < options.Reports && position < order.Length)
         {
             var window = order.Skip(position).Take(Lookahead).Select(i => (long)i).ToArray();
@@ -55,10 +55,13 @@ public static class CorrectionStream
             {
                 position += window.Length;
                 scanned += window.Length;
+                served = Serve(method, data, served, scanned);
                 continue;
             }
             position += miss + 1;
             scanned += miss + 1;
+            // Traffic served while monitoring examined the images up to this report reaches the method before it does.
+            served = Serve(method, data, served, scanned);
             var index = (int)window[miss];
             var input = train.ImageValues(index);
             var label = labels[index];
@@ -75,13 +78,13 @@ public static class CorrectionStream
             reported.Add(input, label);
             if (reported.Count % options.Every == 0)
             {
-                checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned));
+                checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned, served));
             }
             progress?.Report(new StreamProgress(method.Name, reported.Count, options.Reports, clock.Elapsed));
         }
         if (checkpoints[^1].Reports != reported.Count)
         {
-            checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned));
+            checkpoints.Add(Measure(method, data, reported, options, effective, correctTime, scanned, served));
         }
         return new StreamResult
         {
@@ -97,7 +100,26 @@ public static class CorrectionStream
         };
     }
 
-    private static StreamCheckpoint Measure(ICorrectionMethod method, StreamData data, CorrectionSet reported, StreamOptions options, int effective, TimeSpan correctTime, int scanned)
+    /// <summary>
+    /// Serves the method unexamined traffic up to one image for each of the <paramref name="scanned"/> images monitoring
+    /// examined (while the traffic lasts); returns how many it has been served.
+    /// </summary>
+    private static int Serve(ICorrectionMethod method, StreamData data, int served, int scanned)
+    {
+        if (method is not IObservesTraffic observer || data.Traffic is not { } traffic)
+        {
+            return served;
+        }
+        var upTo = (int)Math.Min(scanned, traffic.shape[0]);
+        if (upTo > served)
+        {
+            using var images = traffic.narrow(0, served, upTo - served);
+            observer.Observe(images);
+        }
+        return Math.Max(served, upTo);
+    }
+
+    private static StreamCheckpoint Measure(ICorrectionMethod method, StreamData data, CorrectionSet reported, StreamOptions options, int effective, TimeSpan correctTime, int scanned, int served)
     {
         using var scope = NewDisposeScope();
         var retention = 100.0;
@@ -118,6 +140,7 @@ public static class CorrectionStream
             ViewsPct = views,
             CorrectSeconds = correctTime.TotalSeconds,
             Scanned = scanned,
+            TrafficServed = served,
             WeightsShiftedErrorPct = method is IRemembers remembers
                 ? 100.0 * (1 - Agreement(remembers.PredictByWeights(data.ShiftedTest.Images), data.ShiftedTest.LabelValues()))
                 : double.NaN,

@@ -46,4 +46,10 @@ public sealed record LifelongOptions
 
     /// <summary>A reserved labelled slice of the shift that every consolidation must not do worse on (see <see cref="Lifelong.ShiftGate"/>); null: none.</summary>
     public ShiftGate? ShiftGate { get; init; }
+
+    /// <summary>
+    /// When set, every consolidation also trains on the unexamined traffic served so far that production answers with
+    /// at least this confidence, pseudo-labelled with its answers (<see cref="ObservedTraffic"/>); null: traffic is ignored.
+    /// </summary>
+    public double? PseudoLabelConfidence { get; init; }
 }

@@ -31,4 +31,7 @@ public sealed record StreamCheckpoint
 
     /// <summary>Shifted training images looked at to find the reports so far.</summary>
     public required int Scanned { get; init; }
+
+    /// <summary>Unexamined traffic served to a method that learns from it (<see cref="IObservesTraffic"/>); 0 otherwise.</summary>
+    public int TrafficServed { get; init; }
 }

@@ -25,6 +25,12 @@ public sealed record ConsolidationOptions
     public int CorrectionBatch { get; init; } = 32;
     public int CleanBatch { get; init; } = 96;
 
+    /// <summary>
+    /// Rows of pseudo-labelled traffic added to every step when a consolidation is given some
+    /// (<see cref="Lifelong.ObservedTraffic"/>); 0 for none.
+    /// </summary>
+    public int PseudoBatch { get; init; } = 32;
+
     /// <summary>Weight of KL(anchor ‖ model) on the clean images.</summary>
     public double AnchorCoefficient { get; init; } = 1;
 
@@ -62,9 +68,9 @@ public sealed record ConsolidationOptions
         {
             throw new ArgumentException("The correction noise lies in [0, 1] and the averaged tail share in [0, 1].");
         }
-        if (Steps < 1 || LearningRate <= 0 || CorrectionBatch < 1 || CleanBatch < 2 || AnchorCoefficient < 0 || ClipNorm <= 0)
+        if (Steps < 1 || LearningRate <= 0 || CorrectionBatch < 1 || CleanBatch < 2 || PseudoBatch < 0 || AnchorCoefficient < 0 || ClipNorm <= 0)
         {
-            throw new ArgumentException("A consolidation needs steps ≥ 1, a positive learning rate and clip norm, batches of ≥ 1 correction and ≥ 2 clean images, and a non-negative anchor coefficient.");
+            throw new ArgumentException("A consolidation needs steps ≥ 1, a positive learning rate and clip norm, batches of ≥ 1 correction, ≥ 2 clean images and ≥ 0 pseudo-labelled ones, and a non-negative anchor coefficient.");
         }
     }
 }

@@ -16,6 +16,7 @@ public sealed class ConsolidationRun : IDisposable
 {
     private readonly EditableModel _model;
     private readonly LabeledImages _clean;
+    private readonly LabeledImages? _pseudo;
     private readonly EditableModel _anchor;
     private readonly ConsolidationOptions _options;
     private readonly int _corrections;
@@ -29,21 +30,28 @@ public sealed class ConsolidationRun : IDisposable
     private readonly int _averageFrom;
     private int _averaged;
 
-    public ConsolidationRun(EditableModel model, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options)
+    /// <summary>
+    /// Trains <paramref name="model"/> on <paramref name="corrections"/> and <paramref name="clean"/> data against
+    /// <paramref name="anchor"/>; <paramref name="pseudo"/>, when given and not empty, is pseudo-labelled traffic that
+    /// fills <see cref="ConsolidationOptions.PseudoBatch"/> more rows of every step (the steps still follow the corrections).
+    /// </summary>
+    public ConsolidationRun(EditableModel model, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options, LabeledImages? pseudo = null)
     {
         options.Validate();
-        if (!clean.ImageShape.SequenceEqual(model.Architecture.InputShape) || !corrections.ImageShape.Select(d => (long)d).SequenceEqual(model.Architecture.InputShape))
+        if (!clean.ImageShape.SequenceEqual(model.Architecture.InputShape) || !corrections.ImageShape.Select(d => (long)d).SequenceEqual(model.Architecture.InputShape)
+            || pseudo is not null && !pseudo.ImageShape.SequenceEqual(model.Architecture.InputShape))
         {
             throw new ArgumentException($"Consolidation data of [{string.Join(", ", corrections.ImageShape)}] and [{string.Join(", ", clean.ImageShape)}] do not fit a model of [{string.Join(", ", model.Architecture.InputShape)}].");
         }
         (_model, _clean, _anchor, _options, _corrections) = (model, clean, anchor, options, corrections.Count);
+        _pseudo = pseudo is { Count: > 0 } && options.PseudoBatch > 0 ? pseudo : null;
         (_correctionImages, _correctionLabels) = corrections.ToTensors();
         _correctionImages = _correctionImages.DetachFromDisposeScope();
         _correctionLabels = _correctionLabels.DetachFromDisposeScope();
         _optimizer = new OuterAdam(model.Network.Parameters, options.LearningRate);
         _generator = new Generator((ulong)options.Seed);
         _objective = options.Editable
-            ? new EditableObjective(model, new EditableTrainingOptions { BatchSize = options.CleanBatch + options.CorrectionBatch }, new UniformEditTargets())
+            ? new EditableObjective(model, new EditableTrainingOptions { BatchSize = options.CleanBatch + options.CorrectionBatch + (_pseudo is null ? 0 : options.PseudoBatch) }, new UniformEditTargets())
             : null;
         Steps = corrections.Count == 0 ? 0 : options.StepsFor(corrections.Count);
         if (options.AverageTail > 0 && Steps > 0)
@@ -81,8 +89,16 @@ public sealed class ConsolidationRun : IDisposable
             var cleanPicks = randint(0, _clean.Count, [options.CleanBatch], dtype: int64, generator: _generator).data<long>().ToArray();
             var (cleanImages, cleanLabels) = _clean.Batch(cleanPicks);
             var images = cat([cleanImages, _correctionImages.index_select(0, picks)]);
+            var labels = cat([cleanLabels, _correctionLabels.index_select(0, picks)]);
+            if (_pseudo is not null)
+            {
+                // After the corrections, so the in-graph edit and the anchor still see clean rows only.
+                var (pseudoImages, pseudoLabels) = _pseudo.Batch(randint(0, _pseudo.Count, [options.PseudoBatch], dtype: int64, generator: _generator).data<long>().ToArray());
+                images = cat([images, pseudoImages]);
+                labels = cat([labels, pseudoLabels]);
+            }
             // Batches are drawn on the CPU (data and generator live there) and trained where the model is.
-            var labels = cat([cleanLabels, _correctionLabels.index_select(0, picks)]).to(_model.Device);
+            labels = labels.to(_model.Device);
             var inputs = _model.Preprocess(Augment(images, options.CleanBatch)).to(_model.Device);
             Tensor loss;
             if (_objective is not null)

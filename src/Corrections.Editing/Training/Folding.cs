@@ -20,9 +20,10 @@ public sealed class Folding : IDisposable
     /// <summary>
     /// Starts from a copy of <paramref name="from"/>. The weights train on <paramref name="trainOn"/> when given (all of
     /// <paramref name="corrections"/> but those held out to judge the consolidation); the memory still ends up holding
-    /// every one of <paramref name="corrections"/> that the weights do not make.
+    /// every one of <paramref name="corrections"/> that the weights do not make. <paramref name="pseudo"/>-labelled
+    /// traffic, if any, trains the weights beside them and never enters the memory.
     /// </summary>
-    public Folding(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options, MemoryOptions memory, CorrectionSet? trainOn = null)
+    public Folding(EditableModel from, CorrectionSet corrections, LabeledImages clean, EditableModel anchor, ConsolidationOptions options, MemoryOptions memory, CorrectionSet? trainOn = null, LabeledImages? pseudo = null)
     {
         (_keyStage, _radiusScale) = from.Memory is { } own ? (own.KeyStage, own.RadiusScale) : (memory.KeyStageFor(from), memory.RadiusScale);
         _corrections = corrections;
@@ -30,7 +31,7 @@ public sealed class Folding : IDisposable
         try
         {
             _model.Attach(null);
-            Run = new ConsolidationRun(_model, trainOn ?? corrections, clean, anchor, options);
+            Run = new ConsolidationRun(_model, trainOn ?? corrections, clean, anchor, options, pseudo);
         }
         catch
         {

@@ -11,7 +11,7 @@ namespace Corrections.Editing.Lifelong.Methods;
 /// mixed with clean training data, with KL to the previous version. No memory, so a report is not in effect until the
 /// next consolidation, and a consolidation may drop one that an earlier consolidation made.
 /// </summary>
-public sealed class ConsolidationMethod : ICorrectionMethod
+public sealed class ConsolidationMethod : ICorrectionMethod, IObservesTraffic
 {
     private EditableModel _model;
     private readonly LabeledImages _clean;
@@ -19,7 +19,9 @@ public sealed class ConsolidationMethod : ICorrectionMethod
     private readonly int _every;
     private readonly CorrectionSet _reported;
     private int _consolidations;
+    private int _admitted;
     private readonly ShiftGate? _shiftGate;
+    private readonly ObservedTraffic? _traffic;
 
     /// <summary>Consolidates a clone of <paramref name="model"/> on the reports so far and <paramref name="clean"/> data every <paramref name="every"/> reports, by <paramref name="options"/>.</summary>
     /// <param name="model">The start version (cloned).</param>
@@ -27,11 +29,13 @@ public sealed class ConsolidationMethod : ICorrectionMethod
     /// <param name="options">The consolidation's recipe.</param>
     /// <param name="every">Reports between consolidations.</param>
     /// <param name="shiftGate">When given, a consolidation that does worse on its slice is refused (the same gate the design may have).</param>
-    public ConsolidationMethod(EditableModel model, LabeledImages clean, ConsolidationOptions options, int every, ShiftGate? shiftGate = null)
+    /// <param name="pseudoLabelConfidence">When given, consolidations also train on confidently pseudo-labelled traffic, as the design may.</param>
+    public ConsolidationMethod(EditableModel model, LabeledImages clean, ConsolidationOptions options, int every, ShiftGate? shiftGate = null, double? pseudoLabelConfidence = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
         _model = model.Clone();
         (_clean, _options, _every, _shiftGate) = (clean, options, every, shiftGate);
+        _traffic = pseudoLabelConfidence is double confidence ? new ObservedTraffic(confidence) : null;
         _reported = new CorrectionSet([.. model.Architecture.InputShape.Select(d => (int)d)]);
         Settings = new Dictionary<string, string>
         {
@@ -43,6 +47,7 @@ public sealed class ConsolidationMethod : ICorrectionMethod
             ["anchor_coefficient"] = options.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{options.CorrectionBatch} reports + {options.CleanBatch} clean",
             ["shift_gate"] = shiftGate?.Slice.Count.ToString(CultureInfo.InvariantCulture) ?? "none",
+            ["pseudo_label_confidence"] = pseudoLabelConfidence?.ToString(CultureInfo.InvariantCulture) ?? "none",
         };
     }
 
@@ -59,17 +64,27 @@ public sealed class ConsolidationMethod : ICorrectionMethod
         }
         var previous = _model;
         var next = previous.Clone();
-        Consolidation.Run(next, _reported, _clean, previous, _options with { Seed = _options.Seed + _consolidations++ });
+        // As in the design: only once production's weights have learned from the shift (see MemoryConsolidationMethod).
+        using var pseudo = _admitted > 0 ? _traffic?.Labelled(previous, _clean.ClassNames) : null;
+        Consolidation.Run(next, _reported, _clean, previous, _options with { Seed = _options.Seed + _consolidations++ }, pseudo);
         if (_shiftGate?.Admit(next, previous) == false)
         {
             next.Dispose();
             return;
         }
         _model = next;
+        _admitted++;
         previous.Dispose();
     }
 
     public long[] Predict(Tensor images) => Predictions.Of(_model, images);
 
-    public void Dispose() => _model.Dispose();
+    /// <summary>Kept only when a pseudo-label confidence was given.</summary>
+    public void Observe(Tensor images) => _traffic?.Add(images);
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _traffic?.Dispose();
+    }
 }

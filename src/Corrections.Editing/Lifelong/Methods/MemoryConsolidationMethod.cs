@@ -11,7 +11,7 @@ namespace Corrections.Editing.Lifelong.Methods;
 /// generalisation, a clean-error gate on every consolidation. A refused consolidation leaves the weights as they were;
 /// the memory still holds every correction they do not make.
 /// </summary>
-public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
+public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, IObservesTraffic
 {
     private readonly EditableModel _start;
     private EditableModel _model;
@@ -24,6 +24,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
     private readonly LabeledImages _validation;
     private readonly double _startValidationError;
     private readonly LifelongOptions _options;
+    private readonly ObservedTraffic? _traffic;
     private int _pending;
 
     /// <summary>
@@ -42,6 +43,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
         _all = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
         _trained = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
         _startValidationError = Metrics.ErrorRate(_start, validation);
+        _traffic = options.PseudoLabelConfidence is double confidence ? new ObservedTraffic(confidence) : null;
         Settings = new Dictionary<string, string>
         {
             ["key_stage"] = start.Architecture.Stages[_model.Memory!.KeyStage].Name,
@@ -61,6 +63,8 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
             ["correction_noise"] = options.Consolidation.CorrectionNoise.ToString(CultureInfo.InvariantCulture),
             ["average_tail"] = options.Consolidation.AverageTail.ToString(CultureInfo.InvariantCulture),
             ["shift_gate"] = options.ShiftGate?.Slice.Count.ToString(CultureInfo.InvariantCulture) ?? "none",
+            ["pseudo_label_confidence"] = options.PseudoLabelConfidence?.ToString(CultureInfo.InvariantCulture) ?? "none",
+            ["pseudo_batch"] = options.PseudoLabelConfidence is null ? "none" : options.Consolidation.PseudoBatch.ToString(CultureInfo.InvariantCulture),
         };
     }
 
@@ -79,6 +83,12 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
     public int RefusedOnShift { get; private set; }
 
     public int MemoryEntries => _model.Memory?.Count ?? 0;
+
+    /// <summary>Traffic inputs the last consolidation trained on, pseudo-labelled (0 without <see cref="LifelongOptions.PseudoLabelConfidence"/>).</summary>
+    public int PseudoLabelled => _traffic?.LastLabelled ?? 0;
+
+    /// <summary>Kept only when <see cref="LifelongOptions.PseudoLabelConfidence"/> is set.</summary>
+    public void Observe(Tensor images) => _traffic?.Add(images);
 
     public void Correct(ReadOnlySpan<float> input, long label)
     {
@@ -110,14 +120,18 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers
     {
         _start.Dispose();
         _model.Dispose();
+        _traffic?.Dispose();
     }
 
     private void Consolidate()
     {
         _pending = 0;
+        // Labelled by production as it stands, once its weights have learned from the shift at all: the start model's
+        // confident answers on a new distribution are often confidently wrong, and would teach it its own mistakes.
+        using var pseudo = Consolidations > 0 ? _traffic?.Labelled(_model, _clean.ClassNames) : null;
         // Judged with its memory, as the service's gate judges a consolidation: what production would answer.
         var candidate = Training.Consolidation.Fold(_options.FromStart ? _start : _model, _all, _clean, _options.AnchorToPrevious ? _model : _start, _reference,
-            _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained);
+            _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained, pseudo);
         if (Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation)) > _options.CleanLimitPp)
         {
             Refused++;
