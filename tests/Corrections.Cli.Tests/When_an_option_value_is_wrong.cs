@@ -27,6 +27,14 @@ public class When_an_option_value_is_wrong
     }
 
     [Fact]
+    public async Task Should_keep_half_the_shifted_split_for_the_stream()
+    {
+        var run = await CommandLine.RunAsync("lifelong", "--shift", "fog", "--shift-validation", "1000", "--traffic", "29500");
+
+        Reported.AsOneErrorLine(run, mentioning: "--traffic");
+    }
+
+    [Fact]
     public async Task Should_ask_for_the_model_of_a_candidate_to_approve()
     {
         var run = await CommandLine.RunAsync("approve", "-v", "7");

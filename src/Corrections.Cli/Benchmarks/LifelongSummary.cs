@@ -16,6 +16,12 @@ public sealed record LifelongSummary
     /// <summary>The largest rise of shifted test error from one checkpoint to any later one, in pp (0: never got worse).</summary>
     public required double WorstRisePp { get; init; }
     public required double CleanDeltaPp { get; init; }
+
+    /// <summary>
+    /// The highest clean test error at any checkpoint against the start's, in pp: the target "clean error ≤ start +
+    /// 0.3 pp" holds for production all along the stream, not only at its end.
+    /// </summary>
+    public required double WorstCleanPp { get; init; }
     public required double RetentionPct { get; init; }
     public required double EffectivePct { get; init; }
     public required double ViewsPct { get; init; }
@@ -46,6 +52,7 @@ public sealed record LifelongSummary
             GapClosedPct = gap,
             WorstRisePp = rise,
             CleanDeltaPp = result.End.CleanErrorPct - result.Start.CleanErrorPct,
+            WorstCleanPp = result.Checkpoints.Max(c => c.CleanErrorPct) - result.Start.CleanErrorPct,
             RetentionPct = result.End.RetentionPct,
             EffectivePct = result.End.EffectivePct,
             ViewsPct = result.End.ViewsPct,

@@ -114,11 +114,11 @@ public sealed class LifelongCommand : Command<LifelongSettings>
     private static Table SummaryTable(string shift, IReadOnlyList<LifelongSummary> rows)
     {
         var table = new Table().Title($"Lifelong correction, {Markup.Escape(shift)} shift")
-            .AddColumns("method", "reports", "shifted start→end %", "gap closed", "worst rise pp", "clean Δ pp", "retention %", "effective %", "views %", "compute s", "p50 / p99 ms");
+            .AddColumns("method", "reports", "shifted start→end %", "gap closed", "worst rise pp", "clean Δ pp", "worst clean Δ pp", "retention %", "effective %", "views %", "compute s", "p50 / p99 ms");
         foreach (var r in rows)
         {
             table.AddRow(Markup.Escape(r.Method), r.Reports.ToString(), $"{r.ShiftedStartPct:F1} → {r.ShiftedEndPct:F1}", double.IsNaN(r.GapClosedPct) ? "–" : $"{r.GapClosedPct:F0} %",
-                $"{r.WorstRisePp:F2}", $"{r.CleanDeltaPp:+0.00;-0.00;0.00}", $"{r.RetentionPct:F1}", $"{r.EffectivePct:F1}", double.IsNaN(r.ViewsPct) ? "–" : $"{r.ViewsPct:F1}",
+                $"{r.WorstRisePp:F2}", $"{r.CleanDeltaPp:+0.00;-0.00;0.00}", $"{r.WorstCleanPp:+0.00;-0.00;0.00}", $"{r.RetentionPct:F1}", $"{r.EffectivePct:F1}", double.IsNaN(r.ViewsPct) ? "–" : $"{r.ViewsPct:F1}",
                 $"{r.CorrectSeconds:F1}", $"{r.CorrectP50Ms:F1} / {r.CorrectP99Ms:F0}");
         }
         return table;

@@ -187,6 +187,11 @@ public sealed class LifelongSettings : ComputeSettings
     [DefaultValue(0.3)]
     public double NaiveAnchor { get; init; } = 0.3;
 
+    [CommandOption("--naive-clean-limit")]
+    [Description("naive-consolidation: refuse a consolidation that costs more than this on the clean validation images against the start (pp), as the design's --clean-limit does; 0 for no limit")]
+    [DefaultValue(0.0)]
+    public double NaiveCleanLimit { get; init; }
+
     [CommandOption("--retrain-every")]
     [DefaultValue(500)]
     public int RetrainEvery { get; init; } = 500;
@@ -264,6 +269,10 @@ public sealed class LifelongSettings : ComputeSettings
         if (TrafficMethods.Split(',', StringSplitOptions.TrimEntries).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault() is { } other)
         {
             return ValidationResult.Error($"--traffic-methods names memory-consolidation, naive-consolidation or none, not '{other}'.");
+        }
+        if (NaiveCleanLimit < 0)
+        {
+            return ValidationResult.Error("--naive-clean-limit is at least 0 (0: no limit).");
         }
         if (PseudoConfidence is <= 0 or >= 1 || PseudoBatch is < 0 or > 512)
         {

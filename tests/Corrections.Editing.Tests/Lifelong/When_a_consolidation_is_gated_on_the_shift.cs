@@ -78,6 +78,31 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
         Assert.Equal(before, method.Predict(_slice.Images));
     }
 
+    [Fact]
+    public void Should_refuse_in_naive_consolidation_what_costs_more_than_the_clean_limit()
+    {
+        // Clean images reported with wrong labels: learning them costs clean error, which the limit does not allow.
+        using var validation = _toy.CleanTest.Take(100);
+        using var limited = new ConsolidationMethod(_toy.Start, _toy.CleanTrain, Short, every: 20, cleanLimit: (validation, 0.3));
+        using var unlimited = new ConsolidationMethod(_toy.Start, _toy.CleanTrain, Short, every: 20);
+        var before = limited.Predict(validation.Images);
+        var labels = _toy.CleanTest.LabelValues();
+        foreach (var method in new ICorrectionMethod[] { limited, unlimited })
+        {
+            foreach (var i in Enumerable.Range(100, 20))
+            {
+                method.Correct(_toy.CleanTest.ImageValues(i), (labels[i] + 1) % 3);
+            }
+        }
+
+        var startError = Metrics.ErrorRate(_toy.Start, validation);
+        Assert.True(Error(unlimited, validation) > startError + 0.003, $"the wrong labels should cost clean error: {100 * startError:F1} → {100 * Error(unlimited, validation):F1} %");
+        Assert.Equal(before, limited.Predict(validation.Images));
+    }
+
+    private static double Error(ICorrectionMethod method, LabeledImages data) =>
+        method.Predict(data.Images).Zip(data.LabelValues()).Count(p => p.First != p.Second) / (double)data.Count;
+
     private static readonly ConsolidationOptions Short = new() { Steps = 150, LearningRate = 1e-2, CorrectionBatch = 16, CleanBatch = 16, CropPadding = 0, HorizontalFlip = false };
 
     private void Report(ICorrectionMethod method, IEnumerable<int> indices, bool wrong)
