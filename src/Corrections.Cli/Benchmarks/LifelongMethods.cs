@@ -62,6 +62,7 @@ public static class LifelongMethods
             Memory = new MemoryOptions { RadiusScale = s.RadiusScale },
             ConsolidateEvery = s.ConsolidateEvery,
             CleanLimitPp = s.CleanLimit,
+            InterpolationShares = s.Shares(),
             FromStart = s.ConsolidateFromStart,
             HoldOutEvery = s.HoldOutEvery,
             AnchorToPrevious = s.AnchorPrevious,

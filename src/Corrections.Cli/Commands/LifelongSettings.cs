@@ -108,6 +108,15 @@ public sealed class LifelongSettings : ComputeSettings
     [DefaultValue(0.3)]
     public double CleanLimit { get; init; } = 0.3;
 
+    [CommandOption("--interpolation-shares")]
+    [Description("memory-consolidation: for a consolidation over --clean-limit, try the versions these shares of the way from the weights it started from to its own (comma-separated, e.g. 0.5,0.25), the first within the limit instead; empty: refuse it")]
+    [DefaultValue("")]
+    public string InterpolationShares { get; init; } = "";
+
+    /// <summary>The parsed <see cref="InterpolationShares"/> (validated).</summary>
+    public IReadOnlyList<double> Shares() => [.. InterpolationShares.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        .Select(v => double.Parse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture))];
+
     [CommandOption("--hold-out-every")]
     [Description("memory-consolidation: hold every n-th report out of the consolidations' training (still remembered) and refuse a consolidation whose weights get more of the older held-out reports wrong than production's; 0 for none")]
     [DefaultValue(0)]
@@ -269,6 +278,11 @@ public sealed class LifelongSettings : ComputeSettings
         if (TrafficMethods.Split(',', StringSplitOptions.TrimEntries).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault() is { } other)
         {
             return ValidationResult.Error($"--traffic-methods names memory-consolidation, naive-consolidation or none, not '{other}'.");
+        }
+        if (InterpolationShares.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Any(v => !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || share is <= 0 or >= 1))
+        {
+            return ValidationResult.Error($"--interpolation-shares takes shares in (0, 1), comma-separated, not '{InterpolationShares}'.");
         }
         if (NaiveCleanLimit < 0)
         {

@@ -37,6 +37,13 @@ public sealed record LifelongOptions
     public double CleanLimitPp { get; init; } = 0.3;
 
     /// <summary>
+    /// When a consolidation costs more than <see cref="CleanLimitPp"/>, the versions these shares of the way from the
+    /// weights it started from to its own (<see cref="Training.WeightInterpolation"/>) are tried in turn, each with its
+    /// memory rebuilt, and the first within the limit goes on to the shift's checks; empty: the consolidation is refused.
+    /// </summary>
+    public IReadOnlyList<double> InterpolationShares { get; init; } = [];
+
+    /// <summary>
     /// Every this many reports, one is held out of the consolidations' training (it is remembered like any other, so it
     /// is in effect at once and kept): the held-out reports are the shift's validation set. A consolidation whose
     /// weights get more of them wrong than production's weights do is refused. Only reports older than production's

@@ -42,10 +42,7 @@ public sealed class Folding : IDisposable
 
     public ConsolidationRun Run { get; }
 
-    /// <summary>
-    /// The consolidated version, handed over to the caller. The corrections the weights make join the memory's reference
-    /// (with <paramref name="reference"/>, clean inputs and their true labels), so no entry of another label grows over them.
-    /// </summary>
+    /// <summary>The consolidated version with its memory (<see cref="Remember"/>), handed over to the caller.</summary>
     public EditableModel Finish(LabeledImages reference)
     {
         var model = _model ?? throw new InvalidOperationException("The consolidated version was already handed over.");
@@ -53,16 +50,24 @@ public sealed class Folding : IDisposable
         {
             throw new InvalidOperationException($"The consolidation took {Run.Done} of its {Run.Steps} steps.");
         }
-        var held = Evaluation.Metrics.Held(model, _corrections);
-        using (NewDisposeScope())
-        {
-            var (madeImages, madeLabels) = _corrections.Select(Enumerable.Range(0, _corrections.Count).Where(i => held[i])).ToTensors();
-            var memory = new CorrectionMemory(_keyStage, _radiusScale, _corrections.ImageShape);
-            memory.Rebuild(model, _corrections.Select(Enumerable.Range(0, _corrections.Count).Where(i => !held[i])), cat([reference.Images, madeImages]), cat([reference.Labels, madeLabels]));
-            model.Attach(memory);
-        }
+        Remember(model, _corrections, reference, _keyStage, _radiusScale);
         _model = null;
         return model;
+    }
+
+    /// <summary>
+    /// Attaches to <paramref name="model"/> a memory that holds exactly the <paramref name="corrections"/> its weights
+    /// do not make. Those they make join the memory's reference (with <paramref name="reference"/>, clean inputs and
+    /// their true labels), so no entry of another label grows over them.
+    /// </summary>
+    public static void Remember(EditableModel model, CorrectionSet corrections, LabeledImages reference, int keyStage, double radiusScale)
+    {
+        var held = Evaluation.Metrics.Held(model, corrections);
+        using var scope = NewDisposeScope();
+        var (madeImages, madeLabels) = corrections.Select(Enumerable.Range(0, corrections.Count).Where(i => held[i])).ToTensors();
+        var memory = new CorrectionMemory(keyStage, radiusScale, corrections.ImageShape);
+        memory.Rebuild(model, corrections.Select(Enumerable.Range(0, corrections.Count).Where(i => !held[i])), cat([reference.Images, madeImages]), cat([reference.Labels, madeLabels]));
+        model.Attach(memory);
     }
 
     public void Dispose()

@@ -100,6 +100,32 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
         Assert.Equal(before, limited.Predict(validation.Images));
     }
 
+    [Fact]
+    public void Should_admit_part_of_the_way_what_costs_more_than_the_clean_limit_in_full()
+    {
+        using var reference = _toy.CleanTrain.Take(200);
+        using var validation = _toy.CleanTest.Take(100);
+        var options = new LifelongOptions { Memory = new MemoryOptions { KeyStage = 1 }, ConsolidateEvery = 20, CleanLimitPp = 0.3, Consolidation = Short };
+        using var refusing = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options);
+        using var interpolating = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options with { InterpolationShares = [0.5, 0.01] });
+        var labels = _toy.CleanTest.LabelValues();
+        var wrong = Enumerable.Range(100, 20).ToList();
+        foreach (var method in new[] { refusing, interpolating })
+        {
+            foreach (var i in wrong)
+            {
+                method.Correct(_toy.CleanTest.ImageValues(i), (labels[i] + 1) % 3);
+            }
+        }
+
+        Assert.Equal((0, 1), (refusing.Consolidations, refusing.Refused));
+        Assert.Equal((1, 1), (interpolating.Consolidations, interpolating.Interpolated));
+        // Production's weights moved (a little), and its rebuilt memory still keeps every report in effect.
+        using var images = _toy.CleanTest.Select([.. wrong.Select(i => (long)i)]);
+        Assert.NotEqual(refusing.PredictByWeights(_toy.ShiftedTest.Images), interpolating.PredictByWeights(_toy.ShiftedTest.Images));
+        Assert.Equal(wrong.Select(i => (labels[i] + 1) % 3), interpolating.Predict(images.Images));
+    }
+
     private static double Error(ICorrectionMethod method, LabeledImages data) =>
         method.Predict(data.Images).Zip(data.LabelValues()).Count(p => p.First != p.Second) / (double)data.Count;
 

@@ -59,6 +59,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
             ["anchor_coefficient"] = options.Consolidation.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{options.Consolidation.CorrectionBatch} reports + {options.Consolidation.CleanBatch} clean",
             ["clean_limit_pp"] = options.CleanLimitPp.ToString(CultureInfo.InvariantCulture),
+            ["interpolation_shares"] = options.InterpolationShares.Count == 0 ? "none" : string.Join(",", options.InterpolationShares.Select(v => v.ToString(CultureInfo.InvariantCulture))),
             ["hold_out_every"] = options.HoldOutEvery.ToString(CultureInfo.InvariantCulture),
             ["correction_noise"] = options.Consolidation.CorrectionNoise.ToString(CultureInfo.InvariantCulture),
             ["average_tail"] = options.Consolidation.AverageTail.ToString(CultureInfo.InvariantCulture),
@@ -75,6 +76,9 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
     public int Consolidations { get; private set; }
 
     public int Refused { get; private set; }
+
+    /// <summary>Consolidations admitted part of the way (<see cref="LifelongOptions.InterpolationShares"/>).</summary>
+    public int Interpolated { get; private set; }
 
     /// <summary>
     /// Consolidations refused because their weights did worse than production's on the shift: on the held-out reports,
@@ -129,13 +133,12 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
         // Labelled by production as it stands, once its weights have learned from the shift at all: the start model's
         // confident answers on a new distribution are often confidently wrong, and would teach it its own mistakes.
         using var pseudo = Consolidations > 0 ? _traffic?.Labelled(_model, _clean.ClassNames) : null;
-        // Judged with its memory, as the service's gate judges a consolidation: what production would answer.
-        var candidate = Training.Consolidation.Fold(_options.FromStart ? _start : _model, _all, _clean, _options.AnchorToPrevious ? _model : _start, _reference,
+        var from = _options.FromStart ? _start : _model;
+        var folded = Training.Consolidation.Fold(from, _all, _clean, _options.AnchorToPrevious ? _model : _start, _reference,
             _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained, pseudo);
-        if (Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation)) > _options.CleanLimitPp)
+        if (WithinCleanLimit(from, folded) is not { } candidate)
         {
             Refused++;
-            candidate.Dispose();
             return;
         }
         var shiftValidation = _all.Select(_heldOut.Where(i => i < _weightsSince));
@@ -152,4 +155,39 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
         _model.Dispose();
         _model = candidate;
     }
+
+    /// <summary>
+    /// <paramref name="folded"/> if it keeps the clean limit, else the first version part of the way from
+    /// <paramref name="from"/>'s weights to its own that does (<see cref="LifelongOptions.InterpolationShares"/>), else
+    /// null; whatever is not returned is disposed. Judged with the memory, as the service's gate judges a
+    /// consolidation: what production would answer.
+    /// </summary>
+    private EditableModel? WithinCleanLimit(EditableModel from, EditableModel folded)
+    {
+        if (CleanCostPp(folded) <= _options.CleanLimitPp)
+        {
+            return folded;
+        }
+        try
+        {
+            foreach (var share in _options.InterpolationShares)
+            {
+                var partial = Training.WeightInterpolation.Between(from, folded, share);
+                Training.Folding.Remember(partial, _all, _reference, folded.Memory!.KeyStage, folded.Memory.RadiusScale);
+                if (CleanCostPp(partial) <= _options.CleanLimitPp)
+                {
+                    Interpolated++;
+                    return partial;
+                }
+                partial.Dispose();
+            }
+            return null;
+        }
+        finally
+        {
+            folded.Dispose();
+        }
+    }
+
+    private double CleanCostPp(EditableModel candidate) => Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation));
 }
