@@ -39,7 +39,8 @@ internal sealed class ToyShift : IDisposable
         Start.Dispose();
     }
 
-    private static LabeledImages Mirrored(LabeledImages data)
+    /// <summary>The shift: pixels mirrored, x → 1 − x (takes ownership of <paramref name="data"/>).</summary>
+    public static LabeledImages Mirrored(LabeledImages data)
     {
         using (data)
         {

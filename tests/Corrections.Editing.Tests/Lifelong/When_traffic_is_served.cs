@@ -16,7 +16,7 @@ namespace Corrections.Editing.Tests.Lifelong;
 public class When_traffic_is_served : IDisposable
 {
     private readonly ToyShift _toy = new();
-    private readonly LabeledImages _traffic = Mirrored(TinyModels.Blobs(1200, 3, seed: 15));
+    private readonly LabeledImages _traffic = ToyShift.Mirrored(TinyModels.Blobs(1200, 3, seed: 15));
     private static readonly StreamOptions Options = new() { Reports = 60, Every = 20, ViewSample = 20 };
 
     [Fact]
@@ -153,14 +153,6 @@ public class When_traffic_is_served : IDisposable
     }
 
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
-
-    private static LabeledImages Mirrored(LabeledImages data)
-    {
-        using (data)
-        {
-            return new LabeledImages(1 - data.Images, data.Labels.clone(), data.ClassNames, "mirrored blobs");
-        }
-    }
 
     /// <summary>The lookup cache, recording the traffic it is served.</summary>
     private sealed class Recorder(EditableModel start) : ICorrectionMethod, IObservesTraffic
