@@ -114,8 +114,13 @@ public sealed class LifelongSettings : ComputeSettings
     public string InterpolationShares { get; init; } = "";
 
     /// <summary>The parsed <see cref="InterpolationShares"/> (validated).</summary>
-    public IReadOnlyList<double> Shares() => [.. InterpolationShares.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-        .Select(v => double.Parse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture))];
+    public IReadOnlyList<double> Shares() => [.. List(InterpolationShares).Select(v => double.Parse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture))];
+
+    // The comma lists of --shift-gate, --traffic-methods and --interpolation-shares.
+    private static string[] List(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    // The first name in a list of consolidating methods that is none of them, if any.
+    private static string? NotConsolidating(string value) => List(value).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault();
 
     [CommandOption("--hold-out-every")]
     [Description("memory-consolidation: hold every n-th report out of the consolidations' training (still remembered) and refuse a consolidation whose weights get more of the older held-out reports wrong than production's; 0 for none")]
@@ -133,7 +138,7 @@ public sealed class LifelongSettings : ComputeSettings
     public string ShiftGate { get; init; } = "memory-consolidation";
 
     /// <summary>Whether <paramref name="method"/> is gated on the shift's slice.</summary>
-    public bool Gates(string method) => ShiftValidation > 0 && ShiftGate.Split(',', StringSplitOptions.TrimEntries).Contains(method);
+    public bool Gates(string method) => ShiftValidation > 0 && List(ShiftGate).Contains(method);
 
     [CommandOption("--traffic")]
     [Description("Reserve this many shifted training images (before the --shift-validation slice) as unexamined traffic: served unlabelled, one per image monitoring examines, to the --traffic-methods, which train on the share production answers confidently; 0 for none")]
@@ -156,7 +161,7 @@ public sealed class LifelongSettings : ComputeSettings
     public int PseudoBatch { get; init; } = 32;
 
     /// <summary>The pseudo-label confidence for <paramref name="method"/>, or null where it does not learn from traffic.</summary>
-    public double? LearnsFromTraffic(string method) => Traffic > 0 && TrafficMethods.Split(',', StringSplitOptions.TrimEntries).Contains(method) ? PseudoConfidence : null;
+    public double? LearnsFromTraffic(string method) => Traffic > 0 && List(TrafficMethods).Contains(method) ? PseudoConfidence : null;
 
     [CommandOption("--correction-noise")]
     [Description("memory-consolidation: std of the pixel noise added to the reports' rows in a consolidation")]
@@ -267,7 +272,7 @@ public sealed class LifelongSettings : ComputeSettings
         {
             return ValidationResult.Error("--shift-validation lies in [0, 30000]: at least half of the shifted training split stays for the stream.");
         }
-        if (ShiftGate.Split(',', StringSplitOptions.TrimEntries).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault() is { } ungated)
+        if (NotConsolidating(ShiftGate) is { } ungated)
         {
             return ValidationResult.Error($"--shift-gate names memory-consolidation, naive-consolidation or none, not '{ungated}'.");
         }
@@ -275,12 +280,11 @@ public sealed class LifelongSettings : ComputeSettings
         {
             return ValidationResult.Error("--traffic is at least 0, and with --shift-validation at most 30000: at least half of the shifted training split stays for the stream.");
         }
-        if (TrafficMethods.Split(',', StringSplitOptions.TrimEntries).Except(["memory-consolidation", "naive-consolidation", "none"]).FirstOrDefault() is { } other)
+        if (NotConsolidating(TrafficMethods) is { } other)
         {
             return ValidationResult.Error($"--traffic-methods names memory-consolidation, naive-consolidation or none, not '{other}'.");
         }
-        if (InterpolationShares.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Any(v => !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || share is <= 0 or >= 1))
+        if (List(InterpolationShares).Any(v => !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || share is <= 0 or >= 1))
         {
             return ValidationResult.Error($"--interpolation-shares takes shares in (0, 1), comma-separated, not '{InterpolationShares}'.");
         }
