@@ -54,7 +54,7 @@ public static class LifelongMethods
         "grace" => new CodebookMethod(start, s.GraceRadius),
         "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor, PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null, PseudoBatch = s.PseudoBatch }, s.Every,
             s.Gates("naive-consolidation") && shiftSlice is not null ? new ShiftGate(shiftSlice) : null, s.LearnsFromTraffic("naive-consolidation"),
-            s.NaiveCleanLimit > 0 ? (slices.Validation, s.NaiveCleanLimit) : null),
+            s.NaiveCleanLimit > 0 ? new CleanLimit(start, slices.Validation, s.NaiveCleanLimit, s.Shares()) : null),
         "retraining" => new RetrainingMethod(start, s.RetrainLimit > 0 && s.RetrainLimit < clean.Count ? clean.Take(s.RetrainLimit) : clean,
             new EditableTrainingOptions { Epochs = 1, TrainingMaxSteps = 3, Seed = 1 }, s.RetrainEvery),
         "memory-consolidation" => new MemoryConsolidationMethod(start, clean, slices.Reference, slices.Validation, new LifelongOptions

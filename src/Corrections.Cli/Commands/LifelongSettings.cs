@@ -109,7 +109,7 @@ public sealed class LifelongSettings : ComputeSettings
     public double CleanLimit { get; init; } = 0.3;
 
     [CommandOption("--interpolation-shares")]
-    [Description("memory-consolidation: for a consolidation over --clean-limit, try the versions these shares of the way from the weights it started from to its own (comma-separated, e.g. 0.5,0.25), the first within the limit instead; empty: refuse it")]
+    [Description("memory-consolidation, and naive-consolidation with --naive-clean-limit: for a consolidation over its clean limit, try the versions these shares of the way from the weights it started from to its own (comma-separated, e.g. 0.5,0.25), the first within the limit instead; empty: refuse it")]
     [DefaultValue("")]
     public string InterpolationShares { get; init; } = "";
 
@@ -202,7 +202,7 @@ public sealed class LifelongSettings : ComputeSettings
     public double NaiveAnchor { get; init; } = 0.3;
 
     [CommandOption("--naive-clean-limit")]
-    [Description("naive-consolidation: refuse a consolidation that costs more than this on the clean validation images against the start (pp), as the design's --clean-limit does; 0 for no limit")]
+    [Description("naive-consolidation: refuse a consolidation that costs more than this on the clean validation images against the start (pp), as the design's --clean-limit does (and part of the way by --interpolation-shares); 0 for no limit")]
     [DefaultValue(0.0)]
     public double NaiveCleanLimit { get; init; }
 

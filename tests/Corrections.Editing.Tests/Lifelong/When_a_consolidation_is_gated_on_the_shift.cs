@@ -83,7 +83,7 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
     {
         // Clean images reported with wrong labels: learning them costs clean error, which the limit does not allow.
         using var validation = _toy.CleanTest.Take(100);
-        using var limited = new ConsolidationMethod(_toy.Start, _toy.CleanTrain, Short, every: 20, cleanLimit: (validation, 0.3));
+        using var limited = new ConsolidationMethod(_toy.Start, _toy.CleanTrain, Short, every: 20, cleanLimit: new CleanLimit(_toy.Start, validation, 0.3, []));
         using var unlimited = new ConsolidationMethod(_toy.Start, _toy.CleanTrain, Short, every: 20);
         var before = limited.Predict(validation.Images);
         var labels = _toy.CleanTest.LabelValues();
@@ -124,6 +124,24 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
         using var images = _toy.CleanTest.Select([.. wrong.Select(i => (long)i)]);
         Assert.NotEqual(refusing.PredictByWeights(_toy.ShiftedTest.Images), interpolating.PredictByWeights(_toy.ShiftedTest.Images));
         Assert.Equal(wrong.Select(i => (labels[i] + 1) % 3), interpolating.Predict(images.Images));
+    }
+
+    [Fact]
+    public void Should_admit_part_of_the_way_in_naive_consolidation_by_the_same_rule()
+    {
+        using var validation = _toy.CleanTest.Take(100);
+        var limit = new CleanLimit(_toy.Start, validation, 0.3, [0.5, 0.01]);
+        using var interpolating = new ConsolidationMethod(_toy.Start, _toy.CleanTrain, Short, every: 20, cleanLimit: limit);
+        using var start = new FixedModel("none", _toy.Start);
+        var labels = _toy.CleanTest.LabelValues();
+        foreach (var i in Enumerable.Range(100, 20))
+        {
+            interpolating.Correct(_toy.CleanTest.ImageValues(i), (labels[i] + 1) % 3);
+        }
+
+        Assert.Equal(1, limit.PartWay);
+        Assert.True(Error(interpolating, validation) <= Metrics.ErrorRate(_toy.Start, validation) + 0.003, "a version admitted part of the way keeps the clean limit");
+        Assert.NotEqual(start.Predict(_toy.ShiftedTest.Images), interpolating.Predict(_toy.ShiftedTest.Images));
     }
 
     private static double Error(ICorrectionMethod method, LabeledImages data) =>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
-using Corrections.Editing.Evaluation;
 using Corrections.Editing.Training;
 using static TorchSharp.torch;
 
@@ -23,8 +22,7 @@ public sealed class ConsolidationMethod : ICorrectionMethod, IObservesTraffic
     private int _admitted;
     private readonly ShiftGate? _shiftGate;
     private readonly ObservedTraffic? _traffic;
-    private readonly (LabeledImages Validation, double LimitPp)? _cleanLimit;
-    private readonly double _startCleanError;
+    private readonly CleanLimit? _cleanLimit;
 
     /// <summary>Consolidates a clone of <paramref name="model"/> on the reports so far and <paramref name="clean"/> data every <paramref name="every"/> reports, by <paramref name="options"/>.</summary>
     /// <param name="model">The start version (cloned).</param>
@@ -33,15 +31,14 @@ public sealed class ConsolidationMethod : ICorrectionMethod, IObservesTraffic
     /// <param name="every">Reports between consolidations.</param>
     /// <param name="shiftGate">When given, a consolidation that does worse on its slice is refused (the same gate the design may have).</param>
     /// <param name="pseudoLabelConfidence">When given, consolidations also train on confidently pseudo-labelled traffic, as the design may.</param>
-    /// <param name="cleanLimit">When given, a consolidation that costs more than its limit (pp) against the start on its
-    /// clean validation images is refused: the design's clean limit, so that the two can be compared at equal clean cost.</param>
+    /// <param name="cleanLimit">When given, a consolidation over it is refused or admitted part of the way, by the design's
+    /// rule, so that the two can be compared at equal clean cost.</param>
     public ConsolidationMethod(EditableModel model, LabeledImages clean, ConsolidationOptions options, int every, ShiftGate? shiftGate = null, double? pseudoLabelConfidence = null,
-        (LabeledImages Validation, double LimitPp)? cleanLimit = null)
+        CleanLimit? cleanLimit = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
         _model = model.Clone();
         (_clean, _options, _every, _shiftGate, _cleanLimit) = (clean, options, every, shiftGate, cleanLimit);
-        _startCleanError = cleanLimit is { } limit ? Metrics.ErrorRate(model, limit.Validation) : double.NaN;
         _traffic = pseudoLabelConfidence is double confidence ? new ObservedTraffic(confidence) : null;
         _reported = new CorrectionSet([.. model.Architecture.InputShape.Select(d => (int)d)]);
         Settings = new Dictionary<string, string>
@@ -56,6 +53,7 @@ public sealed class ConsolidationMethod : ICorrectionMethod, IObservesTraffic
             ["shift_gate"] = shiftGate?.Slice.Count.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["pseudo_label_confidence"] = pseudoLabelConfidence?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["clean_limit_pp"] = cleanLimit?.LimitPp.ToString(CultureInfo.InvariantCulture) ?? "none",
+            ["interpolation_shares"] = cleanLimit is null || cleanLimit.Shares.Count == 0 ? "none" : string.Join(",", cleanLimit.Shares.Select(v => v.ToString(CultureInfo.InvariantCulture))),
         };
     }
 
@@ -75,8 +73,15 @@ public sealed class ConsolidationMethod : ICorrectionMethod, IObservesTraffic
         // As in the design: only once production's weights have learned from the shift (see MemoryConsolidationMethod).
         using var pseudo = _admitted > 0 ? _traffic?.Labelled(previous, _clean.ClassNames) : null;
         Consolidation.Run(next, _reported, _clean, previous, _options with { Seed = _options.Seed + _consolidations++ }, pseudo);
-        if (_cleanLimit is { } limit && Metrics.DrawdownPp(_startCleanError, Metrics.ErrorRate(next, limit.Validation)) > limit.LimitPp
-            || _shiftGate?.Admit(next, previous) == false)
+        if (_cleanLimit is not null)
+        {
+            if (_cleanLimit.Admit(previous, next) is not { } admitted)
+            {
+                return;
+            }
+            next = admitted;
+        }
+        if (_shiftGate?.Admit(next, previous) == false)
         {
             next.Dispose();
             return;

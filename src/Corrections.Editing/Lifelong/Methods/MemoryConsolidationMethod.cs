@@ -21,8 +21,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
     private int _weightsSince;
     private readonly LabeledImages _clean;
     private readonly LabeledImages _reference;
-    private readonly LabeledImages _validation;
-    private readonly double _startValidationError;
+    private readonly CleanLimit _cleanLimit;
     private readonly LifelongOptions _options;
     private readonly ObservedTraffic? _traffic;
     private int _pending;
@@ -34,7 +33,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
     public MemoryConsolidationMethod(EditableModel start, LabeledImages clean, LabeledImages reference, LabeledImages validation, LifelongOptions options)
     {
         _start = start.Clone();
-        (_clean, _reference, _validation, _options) = (clean, reference, validation, options);
+        (_clean, _reference, _options) = (clean, reference, options);
         // The start's own memory (if any) is not the stream's: the stream's memory starts empty.
         using (var empty = Correcting.Remembering.Candidate(start, new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]), reference, options.Memory))
         {
@@ -42,7 +41,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
         }
         _all = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
         _trained = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
-        _startValidationError = Metrics.ErrorRate(_start, validation);
+        _cleanLimit = new CleanLimit(_start, validation, options.CleanLimitPp, options.InterpolationShares);
         _traffic = options.PseudoLabelConfidence is double confidence ? new ObservedTraffic(confidence) : null;
         Settings = new Dictionary<string, string>
         {
@@ -78,7 +77,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
     public int Refused { get; private set; }
 
     /// <summary>Consolidations admitted part of the way (<see cref="LifelongOptions.InterpolationShares"/>).</summary>
-    public int Interpolated { get; private set; }
+    public int Interpolated => _cleanLimit.PartWay;
 
     /// <summary>
     /// Consolidations refused because their weights did worse than production's on the shift: on the held-out reports,
@@ -136,7 +135,8 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
         var from = _options.FromStart ? _start : _model;
         var folded = Training.Consolidation.Fold(from, _all, _clean, _options.AnchorToPrevious ? _model : _start, _reference,
             _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained, pseudo);
-        if (WithinCleanLimit(from, folded) is not { } candidate)
+        var (keyStage, radiusScale) = (folded.Memory!.KeyStage, folded.Memory.RadiusScale);
+        if (_cleanLimit.Admit(from, folded, partial => Training.Folding.Remember(partial, _all, _reference, keyStage, radiusScale)) is not { } candidate)
         {
             Refused++;
             return;
@@ -155,39 +155,4 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
         _model.Dispose();
         _model = candidate;
     }
-
-    /// <summary>
-    /// <paramref name="folded"/> if it keeps the clean limit, else the first version part of the way from
-    /// <paramref name="from"/>'s weights to its own that does (<see cref="LifelongOptions.InterpolationShares"/>), else
-    /// null; whatever is not returned is disposed. Judged with the memory, as the service's gate judges a
-    /// consolidation: what production would answer.
-    /// </summary>
-    private EditableModel? WithinCleanLimit(EditableModel from, EditableModel folded)
-    {
-        if (CleanCostPp(folded) <= _options.CleanLimitPp)
-        {
-            return folded;
-        }
-        try
-        {
-            foreach (var share in _options.InterpolationShares)
-            {
-                var partial = Training.WeightInterpolation.Between(from, folded, share);
-                Training.Folding.Remember(partial, _all, _reference, folded.Memory!.KeyStage, folded.Memory.RadiusScale);
-                if (CleanCostPp(partial) <= _options.CleanLimitPp)
-                {
-                    Interpolated++;
-                    return partial;
-                }
-                partial.Dispose();
-            }
-            return null;
-        }
-        finally
-        {
-            folded.Dispose();
-        }
-    }
-
-    private double CleanCostPp(EditableModel candidate) => Metrics.DrawdownPp(_startValidationError, Metrics.ErrorRate(candidate, _validation));
 }
