@@ -34,6 +34,16 @@ public class When_an_option_value_is_wrong
         Reported.AsOneErrorLine(run, mentioning: "--traffic");
     }
 
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("0.5,never")]
+    public async Task Should_take_interpolation_shares_in_the_unit_interval_or_none(string shares)
+    {
+        var run = await CommandLine.RunAsync("lifelong", "--shift", "fog", "--interpolation-shares", shares);
+
+        Reported.AsOneErrorLine(run, mentioning: "or none");
+    }
+
     [Fact]
     public async Task Should_ask_for_the_model_of_a_candidate_to_approve()
     {

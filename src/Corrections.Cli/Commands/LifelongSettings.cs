@@ -109,12 +109,12 @@ public sealed class LifelongSettings : ComputeSettings
     public double CleanLimit { get; init; } = 0.3;
 
     [CommandOption("--interpolation-shares")]
-    [Description("memory-consolidation, and naive-consolidation with --naive-clean-limit: for a consolidation over its clean limit, try the versions these shares of the way from the weights it started from to its own (comma-separated, e.g. 0.5,0.25), the first within the limit instead; empty: refuse it")]
-    [DefaultValue("")]
-    public string InterpolationShares { get; init; } = "";
+    [Description("memory-consolidation, and naive-consolidation with --naive-clean-limit: for a consolidation over its clean limit, try the versions these shares of the way from the weights it started from to its own (comma-separated), the first within the limit instead; none: refuse it")]
+    [DefaultValue("0.75,0.5,0.25")]
+    public string InterpolationShares { get; init; } = "0.75,0.5,0.25";
 
     /// <summary>The parsed <see cref="InterpolationShares"/> (validated).</summary>
-    public IReadOnlyList<double> Shares() => [.. List(InterpolationShares).Select(v => double.Parse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture))];
+    public IReadOnlyList<double> Shares() => InterpolationShares.Trim() == "none" ? [] : [.. List(InterpolationShares).Select(v => double.Parse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture))];
 
     // The comma lists of --shift-gate, --traffic-methods and --interpolation-shares.
     private static string[] List(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -284,9 +284,9 @@ public sealed class LifelongSettings : ComputeSettings
         {
             return ValidationResult.Error($"--traffic-methods names memory-consolidation, naive-consolidation or none, not '{other}'.");
         }
-        if (List(InterpolationShares).Any(v => !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || share is <= 0 or >= 1))
+        if (InterpolationShares.Trim() != "none" && List(InterpolationShares).Any(v => !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || share is <= 0 or >= 1))
         {
-            return ValidationResult.Error($"--interpolation-shares takes shares in (0, 1), comma-separated, not '{InterpolationShares}'.");
+            return ValidationResult.Error($"--interpolation-shares takes shares in (0, 1), comma-separated, or none, not '{InterpolationShares}'.");
         }
         if (NaiveCleanLimit < 0)
         {

@@ -105,7 +105,7 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
     {
         using var reference = _toy.CleanTrain.Take(200);
         using var validation = _toy.CleanTest.Take(100);
-        var options = new LifelongOptions { Memory = new MemoryOptions { KeyStage = 1 }, ConsolidateEvery = 20, CleanLimitPp = 0.3, Consolidation = Short };
+        var options = new LifelongOptions { Memory = new MemoryOptions { KeyStage = 1 }, ConsolidateEvery = 20, CleanLimitPp = 0.3, InterpolationShares = [], Consolidation = Short };
         using var refusing = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options);
         using var interpolating = new MemoryConsolidationMethod(_toy.Start, _toy.CleanTrain, reference, validation, options with { InterpolationShares = [0.5, 0.01] });
         var labels = _toy.CleanTest.LabelValues();
