@@ -202,7 +202,7 @@ public sealed class LifelongSettings : ComputeSettings
     public double NaiveAnchor { get; init; } = 0.3;
 
     [CommandOption("--naive-clean-limit")]
-    [Description("naive-consolidation: refuse a consolidation that costs more than this on the clean validation images against the start (pp), as the design's --clean-limit does (and part of the way by --interpolation-shares); 0 for no limit")]
+    [Description("naive-consolidation: a consolidation that costs more than this on the clean validation images against the start (pp) is admitted part of the way (--interpolation-shares) or refused, as the design's --clean-limit does; 0 for no limit")]
     [DefaultValue(0.0)]
     public double NaiveCleanLimit { get; init; }
 
