@@ -32,6 +32,9 @@ public sealed class CleanLimit
     /// <summary>Shares of the way tried, in order, for a consolidation over the limit; empty: such a one is refused.</summary>
     public IReadOnlyList<double> Shares { get; }
 
+    /// <summary><see cref="Shares"/> as a method's setting: comma-separated, or none.</summary>
+    public string SharesSetting => Shares.Count == 0 ? "none" : string.Join(",", Shares.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>Consolidations admitted part of the way.</summary>
     public int PartWay { get; private set; }
 

@@ -53,7 +53,7 @@ public sealed class ConsolidationMethod : ICorrectionMethod, IObservesTraffic
             ["shift_gate"] = shiftGate?.Slice.Count.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["pseudo_label_confidence"] = pseudoLabelConfidence?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["clean_limit_pp"] = cleanLimit?.LimitPp.ToString(CultureInfo.InvariantCulture) ?? "none",
-            ["interpolation_shares"] = cleanLimit is null || cleanLimit.Shares.Count == 0 ? "none" : string.Join(",", cleanLimit.Shares.Select(v => v.ToString(CultureInfo.InvariantCulture))),
+            ["interpolation_shares"] = cleanLimit?.SharesSetting ?? "none",
         };
     }
 

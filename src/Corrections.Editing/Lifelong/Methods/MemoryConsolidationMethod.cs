@@ -58,7 +58,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
             ["anchor_coefficient"] = options.Consolidation.AnchorCoefficient.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{options.Consolidation.CorrectionBatch} reports + {options.Consolidation.CleanBatch} clean",
             ["clean_limit_pp"] = options.CleanLimitPp.ToString(CultureInfo.InvariantCulture),
-            ["interpolation_shares"] = options.InterpolationShares.Count == 0 ? "none" : string.Join(",", options.InterpolationShares.Select(v => v.ToString(CultureInfo.InvariantCulture))),
+            ["interpolation_shares"] = _cleanLimit.SharesSetting,
             ["hold_out_every"] = options.HoldOutEvery.ToString(CultureInfo.InvariantCulture),
             ["correction_noise"] = options.Consolidation.CorrectionNoise.ToString(CultureInfo.InvariantCulture),
             ["average_tail"] = options.Consolidation.AverageTail.ToString(CultureInfo.InvariantCulture),
