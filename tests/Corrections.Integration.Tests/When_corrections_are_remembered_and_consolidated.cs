@@ -99,6 +99,99 @@ public class When_corrections_are_remembered_and_consolidated(PipelineService pi
         Assert.True(earlier.Passed);
     }
 
+    [Fact]
+    public async Task Should_register_a_consolidation_over_its_clean_limit_part_of_the_way_and_keep_every_report()
+    {
+        const string model = PipelineService.MemoryPartWayModel;
+        await pipeline.RegisterAsync(model);
+        var reports = Enumerable.Range(160, 4).Select(i => pipeline.Report(model, i)).ToList();
+        await PublishAndWaitAsync(reports);
+
+        // Steps at lr 0.1 wreck the weights; a thousandth of the way from production's weights is production, give or take.
+        var outcome = await RunConsolidationAsync(model, Harmful(shares: "0.001"));
+        Assert.True(outcome.Version is not null, outcome.Note);
+        Assert.Contains($"registered 0.001 of the way on {PipelineService.HeldOutSet} against base v1, limit 0.3 pp", outcome.Note);
+        var full = System.Text.RegularExpressions.Regex.Match(outcome.Note!, @"all of the way \+([0-9.]+) pp");
+        Assert.True(full.Success && double.Parse(full.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0.3, outcome.Note);
+        await AnnounceAndWaitAsync(model, outcome);
+
+        await using var registry = pipeline.Registry();
+        var consolidation = await registry.Versions.SingleAsync(v => v.Model!.Name == model && v.Number == outcome.Version);
+        Assert.True(consolidation.Status == VersionStatus.Accepted, $"consolidation {consolidation.Status}: {consolidation.StatusReason}");
+        using var production = await LoadProductionAsync(registry, model);
+        Assert.Equal(1.0, Metrics.HeldShare(production, Corrections(reports)));
+    }
+
+    [Fact]
+    public async Task Should_register_nothing_when_no_share_of_the_way_keeps_the_clean_limit_and_leave_the_reports_waiting()
+    {
+        const string model = PipelineService.MemoryRefusedModel;
+        await pipeline.RegisterAsync(model);
+        var reports = Enumerable.Range(170, 3).Select(i => pipeline.Report(model, i)).ToList();
+        await PublishAndWaitAsync(reports);
+        await using var before = pipeline.Registry();
+        var productionBefore = await ProductionIdAsync(before, model);
+
+        var outcome = await RunConsolidationAsync(model, Harmful(shares: "none"));
+
+        Assert.Null(outcome.Version);
+        Assert.Equal(RetrainOutcome.OverCleanLimit, outcome.Skipped);
+        Assert.Contains($"consolidation refused on {PipelineService.HeldOutSet} against base v1, limit 0.3 pp", outcome.Note);
+        await using var registry = pipeline.Registry();
+        Assert.False(await registry.Versions.AnyAsync(v => v.Model!.Name == model && v.Kind == VersionKind.Consolidation));
+        Assert.Equal(productionBefore, await ProductionIdAsync(registry, model));
+        await using var scope = pipeline.Services.CreateAsyncScope();
+        var (waiting, _) = await pipeline.RetrainingRun(scope.ServiceProvider, Harmful()).WaitingAsync(model, CancellationToken.None);
+        Assert.Equal(reports.Count, waiting);
+    }
+
+    [Fact]
+    public async Task Should_judge_a_consolidations_cumulative_drawdown_against_the_base_not_itself()
+    {
+        const string model = PipelineService.MemoryPinnedModel;
+        await pipeline.RegisterAsync(model);
+        await PublishAndWaitAsync([.. Enumerable.Range(180, 3).Select(i => pipeline.Report(model, i))]);
+
+        // No clean limit: the gate alone judges it, and against itself it would have drawn down nothing.
+        var outcome = await RunConsolidationAsync(model, Harmful(limit: null));
+        Assert.NotNull(outcome.Version);
+        await AnnounceAndWaitAsync(model, outcome);
+
+        await using var registry = pipeline.Registry();
+        var consolidation = await registry.Versions.SingleAsync(v => v.Model!.Name == model && v.Number == outcome.Version);
+        Assert.Equal(VersionStatus.Rejected, consolidation.Status);
+        Assert.Contains($"{PipelineService.PinnedSet}: cumulative drawdown", consolidation.StatusReason);
+        var pinned = await registry.Validations.SingleAsync(v => v.VersionId == consolidation.Id && v.SetName == PipelineService.PinnedSet);
+        Assert.True(pinned.CumulativeDrawdownPp > 0, $"cumulative drawdown {pinned.CumulativeDrawdownPp} pp");
+    }
+
+    // 50 passes at lr 0.1 over a few reports: a consolidation that costs far more than the 0.3 pp clean limit.
+    private static RetrainingOptions Harmful(string shares = "0.75,0.5,0.25", double? limit = 0.3) => new()
+    {
+        Recipe = "consolidation",
+        TrainLimit = 3000,
+        ConsolidationPasses = 50,
+        ConsolidationLearningRate = 0.1,
+        ConsolidationInterpolationShares = shares,
+        ConsolidationCleanLimitPp = limit,
+    };
+
+    private async Task<RetrainOutcome> RunConsolidationAsync(string model, RetrainingOptions options)
+    {
+        await using var scope = pipeline.Services.CreateAsyncScope();
+        return await pipeline.RetrainingRun(scope.ServiceProvider, options).RunAsync(model, "test", null, CancellationToken.None);
+    }
+
+    private async Task AnnounceAndWaitAsync(string model, RetrainOutcome outcome)
+    {
+        await using (var scope = pipeline.Services.CreateAsyncScope())
+        {
+            await pipeline.WorkerBus.Publish(pipeline.RetrainingRun(scope.ServiceProvider, Harmful()).Announcement(outcome));
+        }
+        await pipeline.WaitUntilAsync(async db => await db.Versions.AnyAsync(v => v.Model!.Name == model && v.Number == outcome.Version && v.Status != VersionStatus.Pending),
+            "the gate decides the consolidation", 120);
+    }
+
     private async Task PublishAndWaitAsync(IReadOnlyList<Contracts.MisclassificationReported> reports)
     {
         foreach (var report in reports)

@@ -14,6 +14,7 @@ public sealed class CleanLimit
 {
     private readonly LabeledImages _validation;
     private readonly double _startError;
+    private readonly List<(double Share, double CostPp)> _tried = [];
 
     /// <summary>Judges against <paramref name="start"/>'s error on <paramref name="validation"/>, measured here once.</summary>
     public CleanLimit(EditableModel start, LabeledImages validation, double limitPp, IReadOnlyList<double> shares)
@@ -39,6 +40,15 @@ public sealed class CleanLimit
     public int PartWay { get; private set; }
 
     /// <summary>
+    /// What the last <see cref="Admit"/> tried, in order: the share of the way (1 for the consolidation itself) and its
+    /// cost in pp; the last one tried is the one admitted, unless every one broke the limit.
+    /// </summary>
+    public IReadOnlyList<(double Share, double CostPp)> Tried => _tried;
+
+    /// <summary>The start's error on the validation images, the rule's reference.</summary>
+    public double StartError => _startError;
+
+    /// <summary>
     /// <paramref name="candidate"/> if it keeps the limit, else the first version part of the way from
     /// <paramref name="from"/>'s weights to its own that does (its memory rebuilt by <paramref name="remember"/>, when
     /// the candidate has one to rebuild), else null. Whatever is not returned is disposed. Judged with the memory, as the
@@ -46,7 +56,8 @@ public sealed class CleanLimit
     /// </summary>
     public EditableModel? Admit(EditableModel from, EditableModel candidate, Action<EditableModel>? remember = null)
     {
-        if (CostPp(candidate) <= LimitPp)
+        _tried.Clear();
+        if (Within(candidate, 1))
         {
             return candidate;
         }
@@ -56,7 +67,7 @@ public sealed class CleanLimit
             {
                 var partial = Training.WeightInterpolation.Between(from, candidate, share);
                 remember?.Invoke(partial);
-                if (CostPp(partial) <= LimitPp)
+                if (Within(partial, share))
                 {
                     PartWay++;
                     return partial;
@@ -69,6 +80,13 @@ public sealed class CleanLimit
         {
             candidate.Dispose();
         }
+    }
+
+    private bool Within(EditableModel version, double share)
+    {
+        var cost = CostPp(version);
+        _tried.Add((share, cost));
+        return cost <= LimitPp;
     }
 
     /// <summary>What <paramref name="candidate"/> costs against the start on the validation images, in pp.</summary>

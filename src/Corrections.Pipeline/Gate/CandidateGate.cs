@@ -190,7 +190,10 @@ public sealed class CandidateGate(
             double Error(ModelVersion v, ModelVersion vTrained) => features.ErrorRate(set.Name, examples, v.Id, models.Get(v), vTrained.Id, models.Get(vTrained));
             var error = Error(version, trained);
             var parentError = Error(parent, parentTrained);
-            var trainedError = Error(trained, trained);
+            // Weights that learnt from many corrections at once are their own trained version: against themselves their
+            // cumulative drawdown would be 0, and each consolidation could add the parent budget again. They answer to the base.
+            var cumulativeReference = version.Kind is VersionKind.Retrain or VersionKind.Consolidation ? pinned : trained;
+            var trainedError = Error(cumulativeReference, cumulativeReference);
             double? productionError = production is null ? null : Error(production, productionTrained!);
             var classErrors = features.ClassErrorRates(set.Name, examples, version.Id, candidate, trained.Id, models.Get(trained));
             var baseClassErrors = features.ClassErrorRates(set.Name, examples, pinned.Id, models.Get(pinned), pinned.Id, models.Get(pinned));

@@ -43,7 +43,10 @@ public sealed class ValidationSetOptions
     /// <summary>Largest error increase against the parent version, in percentage points.</summary>
     public double MaxDrawdownPp { get; set; } = 1.0;
 
-    /// <summary>Largest error increase against the last base or retrain version, in percentage points.</summary>
+    /// <summary>
+    /// Largest error increase against the last base or retrain version, in percentage points; for a retrain or a
+    /// consolidation itself, against the chain's base, so that the budget cannot ratchet across them.
+    /// </summary>
     public double MaxCumulativeDrawdownPp { get; set; } = 3.0;
 
     /// <summary>Largest error rate the candidate may have, as a fraction; null for no value threshold.</summary>

@@ -39,6 +39,27 @@ public sealed class RetrainingOptions
     [Range(0, 100)]
     public double ConsolidationAnchor { get; set; } = 0.3;
 
+    /// <summary>
+    /// A consolidation's clean limit: the most error it may add against the chain's base on the first validation set
+    /// that fits the model (the gate's clean set), in pp. One over it is registered part of the way
+    /// (<see cref="ConsolidationInterpolationShares"/>), or not at all: its corrections then wait for the next run. Null:
+    /// the gate alone judges it. 0.3 pp is the design's limit (LifelongOptions.CleanLimitPp): at a converged start every
+    /// full consolidation of the blur shift broke it, and only part-way versions learned the shift (bench/README.md).
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double? ConsolidationCleanLimitPp { get; set; } = 0.3;
+
+    /// <summary>
+    /// For a consolidation over <see cref="ConsolidationCleanLimitPp"/>: the shares of the way from production's weights
+    /// to its own tried in turn, comma-separated (the first within the limit is registered); <c>none</c> refuses it.
+    /// </summary>
+    [RegularExpression(@"^(none|0?\.[0-9]*[1-9][0-9]*( *, *0?\.[0-9]*[1-9][0-9]*)*)$")]
+    public string ConsolidationInterpolationShares { get; set; } = "0.75,0.5,0.25";
+
+    /// <summary><see cref="ConsolidationInterpolationShares"/> as numbers.</summary>
+    public IReadOnlyList<double> InterpolationShares => ConsolidationInterpolationShares == "none" ? []
+        : [.. ConsolidationInterpolationShares.Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture))];
+
     /// <summary>The consolidation these settings describe.</summary>
     public Corrections.Editing.Training.ConsolidationOptions Consolidation => new()
     {

@@ -3,11 +3,13 @@ using Corrections.Contracts;
 using Corrections.Editing;
 using Corrections.Editing.Correcting;
 using Corrections.Editing.Data;
+using Corrections.Editing.Lifelong;
 using Corrections.Editing.Models;
 using Corrections.Editing.Persistence;
 using Corrections.Editing.Training;
 using Corrections.Pipeline.Chain;
 using Corrections.Pipeline.Edits;
+using Corrections.Pipeline.Gate;
 using Corrections.Pipeline.Observability;
 using Corrections.Registry;
 using Corrections.Registry.Entities;
@@ -27,7 +29,7 @@ namespace Corrections.Pipeline.Retraining;
 /// </summary>
 public sealed class RetrainingRun(
     RegistryDbContext db, IOptions<PipelineOptions> pipeline, IOptions<RetrainingOptions> options, IOptions<Producers.ProducerOptions> producers,
-    MemoryReference memory, ModelStore store, ComputeGate gate, TimeProvider clock,
+    MemoryReference memory, ValidationData validation, ModelStore store, ComputeGate gate, TimeProvider clock,
     PipelineMetrics metrics, ILogger<RetrainingRun> log)
 {
     // Consolidation steps per hold of the compute gate: about half a second of the small CNN on 2 cores, so a report
@@ -148,9 +150,15 @@ public sealed class RetrainingRun(
         }
 
         var timer = Stopwatch.StartNew();
-        using var trained = consolidating
-            ? await ConsolidateAsync(store, production, CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel))), cancellation)
-            : Retrain(store, model, start, [.. corrections.Select(c => (c.InputTensor!, c.CorrectLabel, c.Producer))], progress, cancellation);
+        var folding = consolidating ? CorrectionSet.Of(model.InputShape, corrections.Select(c => (c.InputTensor!, c.CorrectLabel))) : null;
+        var admission = consolidating ? await ConsolidateAsync(store, model, production, folding!, cancellation) : null;
+        if (admission is { Version: null })
+        {
+            metrics.Retrained(timer.Elapsed.TotalSeconds);
+            return new RetrainOutcome(modelName, null, production.Number, start.Number, corrections.Count, timer.Elapsed, admission.Note, RetrainOutcome.OverCleanLimit);
+        }
+        using var trained = admission?.Version
+            ?? Retrain(store, model, start, [.. corrections.Select(c => (c.InputTensor!, c.CorrectLabel, c.Producer))], progress, cancellation);
         metrics.Retrained(timer.Elapsed.TotalSeconds);
 
         // A consolidation registers with the compute gate held (taken before the chain lock, as everywhere) and only while
@@ -181,7 +189,7 @@ public sealed class RetrainingRun(
             : $"production moved from v{production.Number} to v{parent.Number} while training; corrections applied since are not in this retrain";
         var scratch = settings.From == "scratch" && !consolidating ? $"trained from scratch: a fresh network of v{start.Number}'s architecture" : null;
         var remembered = consolidating && trained.Memory is { } memoryKept ? $"consolidated: the weights make {corrections.Count - memoryKept.Count + (kept?.Added ?? 0)} of {corrections.Count} corrections, the memory keeps {memoryKept.Count}" : null;
-        var note = string.Join("; ", new[] { remembered, scratch, moved }.OfType<string>()) is { Length: > 0 } said ? said : null;
+        var note = string.Join("; ", new[] { admission?.Note, remembered, scratch, moved }.OfType<string>()) is { Length: > 0 } said ? said : null;
         return new RetrainOutcome(modelName, number, parent.Number, start.Number, corrections.Count, timer.Elapsed, note);
     }
 
@@ -267,23 +275,58 @@ public sealed class RetrainingRun(
 
     /// <summary>
     /// Production consolidated on <paramref name="folding"/>, anchored to the base version it descends from (a fixed
-    /// anchor: drift cannot build up from one consolidation to the next).
+    /// anchor: drift cannot build up from one consolidation to the next), and held to the clean limit
+    /// (<see cref="RetrainingOptions.ConsolidationCleanLimitPp"/>): the version to register, part of the way if need be,
+    /// or none, with a note saying which.
     /// </summary>
-    private async Task<EditableModel> ConsolidateAsync(ModelStore store, ModelVersion production, CorrectionSet folding, CancellationToken cancellation)
+    private async Task<Admission> ConsolidateAsync(ModelStore store, RegisteredModel model, ModelVersion production, CorrectionSet folding, CancellationToken cancellation)
     {
+        var settings = options.Value;
         var anchorVersion = await db.BaseAsync(production, cancellation);
         using var from = await gate.RunAsync(() => store.Load(ModelCache.Stored(production)), cancellation);
         using var anchor = await gate.RunAsync(() => store.Load(ModelCache.Stored(anchorVersion)), cancellation);
-        using var clean = LoadTraining(options.Value);
-        using var consolidation = await gate.RunAsync(() => new Folding(from, folding, clean, anchor, options.Value.Consolidation, memory.For(from)), cancellation);
+        using var clean = LoadTraining(settings);
+        using var consolidation = await gate.RunAsync(() => new Folding(from, folding, clean, anchor, settings.Consolidation, memory.For(from)), cancellation);
         log.LogInformation("Consolidating v{Production} of model {Model}: {Steps} steps on {Corrections} corrections and {Images} clean images, anchored to v{Base}",
             production.Number, production.ModelId, consolidation.Run.Steps, folding.Count, clean.Count, anchorVersion.Number);
         while (!consolidation.Run.Finished)
         {
             await gate.RunAsync(() => { consolidation.Run.Advance(StepsPerHold); return 0; }, cancellation);
         }
-        return await gate.RunAsync(() => consolidation.Finish(memory.Images), cancellation);
+        var folded = await gate.RunAsync(() => consolidation.Finish(memory.Images), cancellation);
+        return await gate.RunAsync(() => Admit(model, from, anchor, anchorVersion.Number, folded, folding), cancellation);
     }
+
+    /// <summary>
+    /// <paramref name="folded"/> if it keeps the clean limit against the base on the gate's clean set, else the first
+    /// version part of the way from production's weights that does (its memory rebuilt on every correction), else none.
+    /// </summary>
+    private Admission Admit(RegisteredModel model, EditableModel from, EditableModel anchor, int baseNumber, EditableModel folded, CorrectionSet folding)
+    {
+        var settings = options.Value;
+        if (settings.ConsolidationCleanLimitPp is not { } limit || validation.For(model.Name, model.InputShape, model.ClassCount).FirstOrDefault() is not ({ } set, { } images))
+        {
+            return new Admission(folded, null);
+        }
+        var rule = new CleanLimit(anchor, images, limit, settings.InterpolationShares);
+        var (keyStage, radiusScale) = (folded.Memory!.KeyStage, folded.Memory.RadiusScale);
+        var admitted = rule.Admit(from, folded, partial => Folding.Remember(partial, folding, memory.Images, keyStage, radiusScale));
+        var tried = string.Join(", ", rule.Tried.Select(t => F($"{(t.Share == 1 ? "all" : t.Share.ToString(System.Globalization.CultureInfo.InvariantCulture))} of the way {t.CostPp:+0.00;-0.00} pp")));
+        var judged = F($"on {set.Name} against base v{baseNumber}, limit {limit} pp");
+        var note = ReferenceEquals(admitted, folded) ? null
+            : admitted is null ? $"consolidation refused {judged}: {tried}; its corrections wait for the next run"
+            : F($"registered {rule.Tried[^1].Share} of the way {judged}: {tried}");
+        if (note is not null)
+        {
+            log.LogInformation("Consolidation of {Model}: {Note}", model.Name, note);
+        }
+        return new Admission(admitted, note);
+    }
+
+    /// <summary>The version a consolidation registers (null: refused) and what its clean limit said, when it had to.</summary>
+    private sealed record Admission(EditableModel? Version, string? Note);
+
+    private static string F(FormattableString value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static LabeledImages LoadTraining(RetrainingOptions settings)
     {

@@ -62,6 +62,17 @@ public sealed class PipelineService : IAsyncLifetime
     /// <summary>A second remembering model, for the test of reports that arrive while a consolidation trains.</summary>
     public const string MemoryLateModel = "flow-memory-late";
 
+    /// <summary>Remembering models whose consolidations break the clean limit: one admitted part of the way, one refused.</summary>
+    public const string MemoryPartWayModel = "flow-memory-part-way";
+
+    public const string MemoryRefusedModel = "flow-memory-refused";
+
+    /// <summary>A remembering model also held to <see cref="PinnedSet"/>, which allows no cumulative drawdown at all.</summary>
+    public const string MemoryPinnedModel = "flow-memory-pinned";
+
+    /// <summary>The held-out images again, for <see cref="MemoryPinnedModel"/> alone: any drawdown vs parent, none against the base.</summary>
+    public const string PinnedSet = "fashion-mnist-no-cumulative";
+
     /// <summary>A remembering model for the artifact download: its versions are stored as deltas, which a download resolves.</summary>
     public const string ArtifactModel = "http-read-artifact";
 
@@ -236,7 +247,8 @@ public sealed class PipelineService : IAsyncLifetime
     public Pipeline.Retraining.RetrainingRun RetrainingRun(IServiceProvider services, Pipeline.Retraining.RetrainingOptions options) =>
         new(services.GetRequiredService<RegistryDbContext>(), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Pipeline.PipelineOptions>>(),
             Microsoft.Extensions.Options.Options.Create(options), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProducerOptions>>(),
-            services.GetRequiredService<Pipeline.Edits.MemoryReference>(), services.GetRequiredService<Editing.Persistence.ModelStore>(),
+            services.GetRequiredService<Pipeline.Edits.MemoryReference>(), services.GetRequiredService<Pipeline.Gate.ValidationData>(),
+            services.GetRequiredService<Editing.Persistence.ModelStore>(),
             services.GetRequiredService<Pipeline.ComputeGate>(), TimeProvider.System, services.GetRequiredService<Pipeline.Observability.PipelineMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Pipeline.Retraining.RetrainingRun>.Instance);
 
@@ -282,6 +294,9 @@ public sealed class PipelineService : IAsyncLifetime
             ["Memory:Models:0"] = MemoryModel,
             ["Memory:Models:1"] = MemoryLateModel,
             ["Memory:Models:2"] = ArtifactModel,
+            ["Memory:Models:3"] = MemoryPartWayModel,
+            ["Memory:Models:4"] = MemoryRefusedModel,
+            ["Memory:Models:5"] = MemoryPinnedModel,
             ["Webhooks:Subscribers:0:Name"] = "test-receiver",
             ["Webhooks:Subscribers:0:Url"] = Webhooks.Url,
             ["Webhooks:Subscribers:0:Secret"] = WebhookReceiver.Secret,
@@ -319,6 +334,15 @@ public sealed class PipelineService : IAsyncLifetime
             ["Validation:Sets:3:MaxDrawdownPp"] = "3",
             ["Validation:Sets:3:MaxCumulativeDrawdownPp"] = "6",
             ["Validation:Sets:3:MaxClassDrawdownPp"] = "40",
+            ["Validation:Sets:4:Name"] = PinnedSet,
+            ["Validation:Sets:4:Format"] = "fashion-mnist",
+            ["Validation:Sets:4:Path"] = FashionMnist.DefaultDirectory,
+            ["Validation:Sets:4:Skip"] = $"{ValidationSkip}",
+            ["Validation:Sets:4:Take"] = "2000",
+            ["Validation:Sets:4:MaxDrawdownPp"] = "100",
+            ["Validation:Sets:4:MaxCumulativeDrawdownPp"] = "0",
+            ["Validation:Sets:4:MaxClassDrawdownPp"] = "100",
+            ["Validation:Sets:4:Models:0"] = MemoryPinnedModel,
             // 3,000 images instead of 60,000 for speed; one epoch of them is 50 steps, too few to learn the corrections
             // folded in (a retrain learned 2 of 3 and the gate rightly refused it), so three epochs, still far less than one full one.
             ["Retraining:TrainLimit"] = "3000",
