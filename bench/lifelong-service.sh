@@ -9,6 +9,9 @@
 # test image shapes a decision. Writes bench/results/<date>-lifelong-service-<shift>.{json,-*.png}.
 # Do not run it beside a build, a test run or another benchmark.
 #   bench/lifelong-service.sh [REPORTS] [RATE] [SHIFTS...]      (default: 2000 2 fog)
+# LIFELONG_START_EPOCHS (e.g. 15) starts from the `corrections train --epochs N` model instead (trained once, cached
+# like bench/lifelong.sh's), LIFELONG_SUFFIX is added to the result files' names and LIFELONG_ARGS passes more options
+# to `corrections lifelong` (e.g. "--shift-validation 1000", so the stream draws the same reports as an in-process run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reports="${1:-2000}"
@@ -29,6 +32,7 @@ export CORRECTIONS_VALIDATION__SETS__0__SPLIT=train
 export CORRECTIONS_VALIDATION__SETS__0__SKIP=5000
 export CORRECTIONS_VALIDATION__SETS__0__TAKE=2000
 export CORRECTIONS_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+base_epochs="${LIFELONG_START_EPOCHS:-3}"
 source bench/pipeline-setup.sh
 
 cli() { dotnet src/Corrections.Cli/bin/Release/net10.0/corrections.dll "$@"; }
@@ -38,6 +42,6 @@ for family in "${families[@]}"; do
   model="lifelong-$family-$run"
   scripts/corrections register -m "$model" -f "$base" --reason "lifelong benchmark through the service, $family shift" >&2
   cli lifelong --shift "fashion-mnist:$dir" --model "$base" --methods service --service-model "$model" --service-rate "$rate" \
-    --reports "$reports" -o "bench/results/$(date -u +%F)-lifelong-service-$family"
+    --reports "$reports" ${LIFELONG_ARGS:-} -o "bench/results/$(date -u +%F)-lifelong-service-$family${LIFELONG_SUFFIX:-}"
   scripts/corrections versions -m "$model" | tail -15 || true
 done

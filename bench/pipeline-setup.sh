@@ -2,7 +2,9 @@
 # services unless they run already (and stops them again on exit), exports their settings, trains the demo's 3-epoch
 # editable model once into $base, registers the trusted producer the reports come from, and starts the worker (stopped on exit). `train_baseline` trains, once, the retraining
 # benchmarks' fair baseline into $continued.
-base=".corrections/models/fashion-mnist-editable-3ep.ctm"
+# A script that sets base_epochs first gets the model of that many epochs instead.
+base_epochs="${base_epochs:-3}"
+base=".corrections/models/fashion-mnist-editable-${base_epochs}ep.ctm"
 started_services=0
 if ! scripts/services status >/dev/null 2>&1; then scripts/services start; started_services=1; fi
 cleanup() {
@@ -11,7 +13,7 @@ cleanup() {
 }
 trap cleanup EXIT
 eval "$(scripts/services env)"
-[[ -f "$base" ]] || scripts/corrections train --epochs 3 -o "$base"
+[[ -f "$base" ]] || scripts/corrections train --epochs "$base_epochs" -o "$base"
 scripts/corrections migrate >&2   # as the migrator; the CLI and the worker run without DDL
 # Reports come from a registered, trusted producer (anonymous ones are refused); the CLI's broker login may publish as it.
 scripts/corrections producers add bench-monitor --trust trusted --if-missing >/dev/null
