@@ -27,6 +27,9 @@ public static class MessagingServiceCollectionExtensions
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit 8.4+ reports usage to its vendor over HTTPS by default: a worker must not call out of its
+            // network unasked (and here, where nothing outside is reachable, every attempt logged a failure).
+            bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = false);
             configureConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

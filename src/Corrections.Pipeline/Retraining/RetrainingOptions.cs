@@ -56,8 +56,8 @@ public sealed class RetrainingOptions
     [RegularExpression(@"^(none|0?\.[0-9]*[1-9][0-9]*( *, *0?\.[0-9]*[1-9][0-9]*)*)$")]
     public string ConsolidationInterpolationShares { get; set; } = "0.75,0.5,0.25";
 
-    /// <summary><see cref="ConsolidationInterpolationShares"/> as numbers.</summary>
-    public IReadOnlyList<double> InterpolationShares => ConsolidationInterpolationShares == "none" ? []
+    /// <summary><see cref="ConsolidationInterpolationShares"/> as numbers (a method: validation reads every property, and the setting may be malformed).</summary>
+    public IReadOnlyList<double> Shares() => ConsolidationInterpolationShares == "none" ? []
         : [.. ConsolidationInterpolationShares.Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary>The consolidation these settings describe.</summary>

@@ -308,7 +308,7 @@ public sealed class RetrainingRun(
         {
             return new Admission(folded, null);
         }
-        var rule = new CleanLimit(anchor, images, limit, settings.InterpolationShares);
+        var rule = new CleanLimit(anchor, images, limit, settings.Shares());
         var (keyStage, radiusScale) = (folded.Memory!.KeyStage, folded.Memory.RadiusScale);
         var admitted = rule.Admit(from, folded, partial => Folding.Remember(partial, folding, memory.Images, keyStage, radiusScale));
         var tried = string.Join(", ", rule.Tried.Select(t => F($"{(t.Share == 1 ? "all" : t.Share.ToString(System.Globalization.CultureInfo.InvariantCulture))} of the way {t.CostPp:+0.00;-0.00} pp")));

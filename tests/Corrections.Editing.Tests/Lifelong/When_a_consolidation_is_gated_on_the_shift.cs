@@ -144,6 +144,34 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
         Assert.NotEqual(start.Predict(_toy.ShiftedTest.Images), interpolating.Predict(_toy.ShiftedTest.Images));
     }
 
+    [Fact]
+    public void Should_admit_a_consolidation_that_costs_exactly_the_limit()
+    {
+        // A version that answers some clean images wrongly which the start answers right: trained towards wrong labels.
+        using var candidate = _toy.Start.Clone();
+        using var wrongLabels = _toy.CleanTest.Take(60);
+        var set = new CorrectionSet([.. _toy.Start.Architecture.InputShape.Select(d => (int)d)]);
+        foreach (var i in Enumerable.Range(0, wrongLabels.Count))
+        {
+            set.Add(wrongLabels.ImageValues(i), (wrongLabels.LabelValues()[i] + 1) % 3);
+        }
+        Consolidation.Run(candidate, set, _toy.CleanTrain, _toy.Start, Short with { AnchorCoefficient = 0 });
+        // A size at which the cost in pp, from two error rates, lands above the same count of images as a share.
+        var (size, exact) = Enumerable.Range(20, 81).Select(n => (n, Exact(candidate, n))).First(t => t.Item2.Exact > 0 && t.Item2.FromRates > t.Item2.Exact);
+        using var validation = _toy.CleanTest.Take(size);
+        var limit = new CleanLimit(_toy.Start, validation, exact.Exact, []);
+
+        Assert.Same(candidate, limit.Admit(_toy.Start, candidate));
+    }
+
+    private (double Exact, double FromRates) Exact(EditableModel candidate, int size)
+    {
+        using var validation = _toy.CleanTest.Take(size);
+        var (start, own) = (Metrics.ErrorRate(_toy.Start, validation), Metrics.ErrorRate(candidate, validation));
+        var extra = (int)Math.Round((own - start) * size);
+        return (100.0 * extra / size, Metrics.DrawdownPp(start, own));
+    }
+
     private static double Error(ICorrectionMethod method, LabeledImages data) =>
         method.Predict(data.Images).Zip(data.LabelValues()).Count(p => p.First != p.Second) / (double)data.Count;
 
