@@ -279,7 +279,7 @@ public sealed class RetrainingRun(
     /// (<see cref="RetrainingOptions.ConsolidationCleanLimitPp"/>): the version to register, part of the way if need be,
     /// or none, with a note saying which.
     /// </summary>
-    private async Task<Admission> ConsolidateAsync(ModelStore store, RegisteredModel model, ModelVersion production, CorrectionSet folding, CancellationToken cancellation)
+    private async Task<Registrable> ConsolidateAsync(ModelStore store, RegisteredModel model, ModelVersion production, CorrectionSet folding, CancellationToken cancellation)
     {
         var settings = options.Value;
         var anchorVersion = await db.BaseAsync(production, cancellation);
@@ -294,37 +294,55 @@ public sealed class RetrainingRun(
             await gate.RunAsync(() => { consolidation.Run.Advance(StepsPerHold); return 0; }, cancellation);
         }
         var folded = await gate.RunAsync(() => consolidation.Finish(memory.Images), cancellation);
-        return await gate.RunAsync(() => Admit(model, from, anchor, anchorVersion.Number, folded, folding), cancellation);
+        return await AdmitAsync(model, from, anchor, anchorVersion.Number, folded, folding, cancellation);
     }
 
     /// <summary>
     /// <paramref name="folded"/> if it keeps the clean limit against the base on the gate's clean set, else the first
     /// version part of the way from production's weights that does (its memory rebuilt on every correction), else none.
+    /// One version per hold of the compute gate: each try costs about a second, and reports wait for the gate.
     /// </summary>
-    private Admission Admit(RegisteredModel model, EditableModel from, EditableModel anchor, int baseNumber, EditableModel folded, CorrectionSet folding)
+    private async Task<Registrable> AdmitAsync(RegisteredModel model, EditableModel from, EditableModel anchor, int baseNumber, EditableModel folded, CorrectionSet folding, CancellationToken cancellation)
     {
         var settings = options.Value;
-        if (settings.ConsolidationCleanLimitPp is not { } limit || validation.For(model.Name, model.InputShape, model.ClassCount).FirstOrDefault() is not ({ } set, { } images))
+        (string Set, CleanLimit Rule)? rule;
+        try
         {
-            return new Admission(folded, null);
+            rule = settings.ConsolidationCleanLimitPp is not { } limit ? null : await gate.RunAsync(() =>
+                validation.For(model.Name, model.InputShape, model.ClassCount).FirstOrDefault() is ({ } set, { } images)
+                    ? (set.Name, new CleanLimit(anchor, images, limit, settings.Shares()))
+                    : ((string, CleanLimit)?)null, cancellation);
         }
-        var rule = new CleanLimit(anchor, images, limit, settings.Shares());
+        catch
+        {
+            folded.Dispose();
+            throw;
+        }
+        if (rule is not ({ } setName, { } cleanLimit))
+        {
+            return new Registrable(folded, null);
+        }
         var (keyStage, radiusScale) = (folded.Memory!.KeyStage, folded.Memory.RadiusScale);
-        var admitted = rule.Admit(from, folded, partial => Folding.Remember(partial, folding, memory.Images, keyStage, radiusScale));
-        var tried = string.Join(", ", rule.Tried.Select(t => F($"{(t.Share == 1 ? "all" : t.Share.ToString(System.Globalization.CultureInfo.InvariantCulture))} of the way {t.CostPp:+0.00;-0.00} pp")));
-        var judged = F($"on {set.Name} against base v{baseNumber}, limit {limit} pp");
+        using var trial = cleanLimit.Begin(from, folded, partial => Folding.Remember(partial, folding, memory.Images, keyStage, radiusScale));
+        while (!trial.Decided)
+        {
+            await gate.RunAsync(() => { trial.Step(); return 0; }, cancellation);
+        }
+        var admitted = trial.Take();
+        var tried = string.Join(", ", cleanLimit.Tried.Select(t => F($"{(t.Share == 1 ? "all" : t.Share.ToString(System.Globalization.CultureInfo.InvariantCulture))} of the way {t.CostPp:+0.00;-0.00} pp")));
+        var judged = F($"on {setName} against base v{baseNumber}, limit {cleanLimit.LimitPp} pp");
         var note = ReferenceEquals(admitted, folded) ? null
             : admitted is null ? $"consolidation refused {judged}: {tried}; its corrections wait for the next run"
-            : F($"registered {rule.Tried[^1].Share} of the way {judged}: {tried}");
+            : F($"registered {cleanLimit.Tried[^1].Share} of the way {judged}: {tried}");
         if (note is not null)
         {
             log.LogInformation("Consolidation of {Model}: {Note}", model.Name, note);
         }
-        return new Admission(admitted, note);
+        return new Registrable(admitted, note);
     }
 
     /// <summary>The version a consolidation registers (null: refused) and what its clean limit said, when it had to.</summary>
-    private sealed record Admission(EditableModel? Version, string? Note);
+    private sealed record Registrable(EditableModel? Version, string? Note);
 
     private static string F(FormattableString value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -164,6 +164,38 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
         Assert.Same(candidate, limit.Admit(_toy.Start, candidate));
     }
 
+    [Fact]
+    public void Should_try_one_version_per_step_and_dispose_what_it_does_not_hand_over()
+    {
+        var candidate = _toy.Start.Clone();
+        using var wrongLabels = _toy.CleanTest.Take(60);
+        var set = new CorrectionSet([.. _toy.Start.Architecture.InputShape.Select(d => (int)d)]);
+        foreach (var i in Enumerable.Range(0, wrongLabels.Count))
+        {
+            set.Add(wrongLabels.ImageValues(i), (wrongLabels.LabelValues()[i] + 1) % 3);
+        }
+        Consolidation.Run(candidate, set, _toy.CleanTrain, _toy.Start, Short with { AnchorCoefficient = 0 });
+        using var validation = _toy.CleanTest.Take(100);
+        var limit = new CleanLimit(_toy.Start, validation, 0.3, [0.9, 1e-6]);
+
+        using (var admission = limit.Begin(_toy.Start, candidate))
+        {
+            var tried = new List<int>();
+            while (!admission.Decided)
+            {
+                admission.Step();
+                tried.Add(limit.Tried.Count);
+            }
+            Assert.Equal([1, 2, 3], tried);
+            using var admitted = admission.Take();
+            Assert.NotNull(admitted);
+            Assert.NotSame(candidate, admitted);
+            Assert.Equal((1, 1e-6), (limit.PartWay, limit.Tried[^1].Share));
+        }
+        // The consolidation itself was not admitted, so the admission disposed of it.
+        Assert.Throws<InvalidOperationException>(() => candidate.Device);
+    }
+
     private (double Exact, double FromRates) Exact(EditableModel candidate, int size)
     {
         using var validation = _toy.CleanTest.Take(size);
