@@ -70,10 +70,10 @@ public class When_the_worker_is_observed(PipelineService pipeline)
         var backlogBefore = await registry.Reports.CountAsync(r => r.Status == ReportStatus.Backlogged);
         await using var worker = pipeline.BuildWorker("worker-broken-set", new Dictionary<string, string?>
         {
-            // After the fixture's own sets (0–3), so none of their settings merge into this one.
-            ["Validation:Sets:4:Name"] = "nae-style",
-            ["Validation:Sets:4:Format"] = "image-folder",
-            ["Validation:Sets:4:Path"] = folder.Path,
+            // After the fixture's own sets (0–4), so none of their settings merge into this one.
+            ["Validation:Sets:5:Name"] = "nae-style",
+            ["Validation:Sets:5:Format"] = "image-folder",
+            ["Validation:Sets:5:Path"] = folder.Path,
         });
 
         var error = await Assert.ThrowsAsync<ValidationSetUnusableException>(() => worker.StartAsync());

@@ -147,15 +147,7 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
     [Fact]
     public void Should_admit_a_consolidation_that_costs_exactly_the_limit()
     {
-        // A version that answers some clean images wrongly which the start answers right: trained towards wrong labels.
-        using var candidate = _toy.Start.Clone();
-        using var wrongLabels = _toy.CleanTest.Take(60);
-        var set = new CorrectionSet([.. _toy.Start.Architecture.InputShape.Select(d => (int)d)]);
-        foreach (var i in Enumerable.Range(0, wrongLabels.Count))
-        {
-            set.Add(wrongLabels.ImageValues(i), (wrongLabels.LabelValues()[i] + 1) % 3);
-        }
-        Consolidation.Run(candidate, set, _toy.CleanTrain, _toy.Start, Short with { AnchorCoefficient = 0 });
+        using var candidate = Harmful();
         // A size at which the cost in pp, from two error rates, lands above the same count of images as a share.
         var (size, exact) = Enumerable.Range(20, 81).Select(n => (n, Exact(candidate, n))).First(t => t.Item2.Exact > 0 && t.Item2.FromRates > t.Item2.Exact);
         using var validation = _toy.CleanTest.Take(size);
@@ -167,14 +159,7 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
     [Fact]
     public void Should_try_one_version_per_step_and_dispose_what_it_does_not_hand_over()
     {
-        var candidate = _toy.Start.Clone();
-        using var wrongLabels = _toy.CleanTest.Take(60);
-        var set = new CorrectionSet([.. _toy.Start.Architecture.InputShape.Select(d => (int)d)]);
-        foreach (var i in Enumerable.Range(0, wrongLabels.Count))
-        {
-            set.Add(wrongLabels.ImageValues(i), (wrongLabels.LabelValues()[i] + 1) % 3);
-        }
-        Consolidation.Run(candidate, set, _toy.CleanTrain, _toy.Start, Short with { AnchorCoefficient = 0 });
+        var candidate = Harmful();
         using var validation = _toy.CleanTest.Take(100);
         var limit = new CleanLimit(_toy.Start, validation, 0.3, [0.9, 1e-6]);
 
@@ -194,6 +179,20 @@ public class When_a_consolidation_is_gated_on_the_shift : IDisposable
         }
         // The consolidation itself was not admitted, so the admission disposed of it.
         Assert.Throws<InvalidOperationException>(() => candidate.Device);
+    }
+
+    // A version that answers some clean images wrongly which the start answers right: trained towards wrong labels.
+    private EditableModel Harmful()
+    {
+        var candidate = _toy.Start.Clone();
+        using var wrongLabels = _toy.CleanTest.Take(60);
+        var set = new CorrectionSet([.. _toy.Start.Architecture.InputShape.Select(d => (int)d)]);
+        foreach (var i in Enumerable.Range(0, wrongLabels.Count))
+        {
+            set.Add(wrongLabels.ImageValues(i), (wrongLabels.LabelValues()[i] + 1) % 3);
+        }
+        Consolidation.Run(candidate, set, _toy.CleanTrain, _toy.Start, Short with { AnchorCoefficient = 0 });
+        return candidate;
     }
 
     private (double Exact, double FromRates) Exact(EditableModel candidate, int size)
