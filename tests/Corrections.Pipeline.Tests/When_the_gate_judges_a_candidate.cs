@@ -22,6 +22,15 @@ public class When_the_gate_judges_a_candidate
     }
 
     [Fact]
+    public void Should_pass_a_drawdown_of_exactly_the_limit()
+    {
+        // 20 more images wrong of 2,000: 1 pp, which the error rates' difference makes 1.0000000000000009.
+        var judgement = GateRules.Judge(Measured(0.135, 0.125), Options, 1, 1, VersionKind.Edit);
+
+        Assert.True(judgement.Passed, string.Join("; ", judgement.Reasons));
+    }
+
+    [Fact]
     public void Should_reject_a_drawdown_beyond_the_limit_naming_set_and_figure()
     {
         var judgement = GateRules.Judge(Measured(0.130, 0.115), Options, 4, 4, VersionKind.Edit);

@@ -68,6 +68,15 @@ public static class Metrics
     /// </summary>
     public static double DrawdownPp(double errorBefore, double errorAfter) => (errorAfter - errorBefore) * 100;
 
+    /// <summary>
+    /// Whether <paramref name="pp"/> (a drawdown, or any difference of error rates in pp) is over <paramref name="limitPp"/>.
+    /// Error rates are counts over a set, and their difference in pp is not exact in binary: 20 images of 2,000 make
+    /// 1.0000000000000009 pp and 6 make 0.30000000000000027, so a candidate at exactly its limit was refused.
+    /// </summary>
+    public static bool OverLimit(double pp, double limitPp) => pp > limitPp + RoundingPp;
+
+    private const double RoundingPp = 1e-9;
+
     public static double Percentile(IReadOnlyList<double> values, double percentile)
     {
         if (values.Count == 0)

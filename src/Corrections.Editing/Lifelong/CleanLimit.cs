@@ -45,9 +45,6 @@ public sealed class CleanLimit
     /// </summary>
     public IReadOnlyList<(double Share, double CostPp)> Tried => _tried;
 
-    /// <summary>The start's error on the validation images, the rule's reference.</summary>
-    public double StartError => _startError;
-
     /// <summary>
     /// <paramref name="candidate"/> if it keeps the limit, else the first version part of the way from
     /// <paramref name="from"/>'s weights to its own that does (its memory rebuilt by <paramref name="remember"/>, when
@@ -80,12 +77,8 @@ public sealed class CleanLimit
     {
         var cost = CostPp(version);
         _tried.Add((share, cost));
-        return cost <= LimitPp + RoundingPp;
+        return !Metrics.OverLimit(cost, LimitPp);
     }
-
-    // Error rates are counts over the validation images, and their difference in pp is not exact in binary: 6 images
-    // of 2,000 cost 0.30000000000000027 pp, and a consolidation at exactly the limit was refused (seen in the service).
-    private const double RoundingPp = 1e-9;
 
     /// <summary>What <paramref name="candidate"/> costs against the start on the validation images, in pp.</summary>
     public double CostPp(EditableModel candidate) => Metrics.DrawdownPp(_startError, Metrics.ErrorRate(candidate, _validation));

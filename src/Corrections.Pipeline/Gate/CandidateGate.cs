@@ -227,7 +227,7 @@ public sealed class CandidateGate(
                     ErrorRate = classError,
                     BaseErrorRate = baseError,
                     CumulativeDrawdownPp = rise,
-                    Passed = kind == VersionKind.Edit || m.Set.MaxClassDrawdownPp is not { } max || rise <= max,
+                    Passed = kind == VersionKind.Edit || m.Set.MaxClassDrawdownPp is not { } max || !Metrics.OverLimit(rise, max),
                     At = at,
                 });
             }
@@ -243,7 +243,7 @@ public sealed class CandidateGate(
                 ErrorRate = pull.CandidateRate,
                 BaseErrorRate = pull.ReferenceRate,
                 CumulativeDrawdownPp = pull.RisePp,
-                Passed = validation.Value.MaxTriggerPullPp is not { } max || pull.RisePp <= max,
+                Passed = validation.Value.MaxTriggerPullPp is not { } max || !Metrics.OverLimit(pull.RisePp, max),
                 At = at,
             });
         }

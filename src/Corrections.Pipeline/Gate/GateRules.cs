@@ -23,11 +23,11 @@ public static class GateRules
             var cumulative = Metrics.DrawdownPp(m.TrainedError, m.Error);
             double? change = m.ProductionError is { } p ? Metrics.DrawdownPp(p, m.Error) : null;
             var failures = new List<string>();
-            if (drawdown > m.Set.MaxDrawdownPp)
+            if (Metrics.OverLimit(drawdown, m.Set.MaxDrawdownPp))
             {
                 failures.Add(F($"drawdown vs v{parentNumber} {drawdown:F2} pp > {m.Set.MaxDrawdownPp} pp"));
             }
-            if (cumulative > m.Set.MaxCumulativeDrawdownPp)
+            if (Metrics.OverLimit(cumulative, m.Set.MaxCumulativeDrawdownPp))
             {
                 failures.Add(F($"cumulative drawdown {cumulative:F2} pp > {m.Set.MaxCumulativeDrawdownPp} pp"));
             }
@@ -35,13 +35,13 @@ public static class GateRules
             {
                 failures.Add(F($"error {m.Error:P2} > {maxError:P2}"));
             }
-            if (m.Set.MaxChangeVsProductionPp is { } maxChange && change > maxChange)
+            if (m.Set.MaxChangeVsProductionPp is { } maxChange && change is { } changed && Metrics.OverLimit(changed, maxChange))
             {
                 failures.Add(F($"change vs production v{productionNumber} {change:F2} pp > {maxChange} pp"));
             }
             // Only for weights that learnt from many corrections at once: a single edit moves the boundary between two
             // confusable classes and trades one's error for the other's (10-15 pp of a 200-image class within 1 pp overall).
-            if (kind != VersionKind.Edit && WorstClass(m) is var (label, classError, baseError) && m.Set.MaxClassDrawdownPp is { } maxClass && (classError - baseError) * 100 > maxClass)
+            if (kind != VersionKind.Edit && WorstClass(m) is var (label, classError, baseError) && m.Set.MaxClassDrawdownPp is { } maxClass && Metrics.OverLimit(Metrics.DrawdownPp(baseError, classError), maxClass))
             {
                 failures.Add(F($"class {label} error {classError:P1} vs {baseError:P1} in base v{m.BaseNumber} (+{(classError - baseError) * 100:F1} pp > {maxClass} pp)"));
             }
@@ -76,7 +76,7 @@ public static class GateRules
         {
             reasons.Add(F($"earlier corrections: {measured.EarlierHeld:P1} of {measured.EarlierCount} still hold < {minimumHeld:P1}"));
         }
-        if (measured.Trigger is { } pull && options.MaxTriggerPullPp is { } maxPull && pull.RisePp > maxPull)
+        if (measured.Trigger is { } pull && options.MaxTriggerPullPp is { } maxPull && Metrics.OverLimit(pull.RisePp, maxPull))
         {
             reasons.Add(F($"trigger probe: a {pull.PatchSize}x{pull.PatchSize} patch of {pull.Value:0.##} at ({pull.Row}, {pull.Column}) sends {pull.CandidateRate:P1} of other classes' probe images to label {pull.Label} (base v{measured.TriggerReferenceNumber}: {pull.ReferenceRate:P1}), +{pull.RisePp:F1} pp > {maxPull} pp: a backdoor?"));
         }
