@@ -52,7 +52,7 @@ public static class LifelongMethods
         "plain-editor" => new EditorMethod("plain-editor", plain!, keepEarlier: false, slices.Validation.Images, slices.Validation.Labels, learningRate: s.PlainEditorLearningRate),
         "editable-chain" => new EditorMethod("editable-chain", start, keepEarlier: true, slices.Validation.Images, slices.Validation.Labels),
         "grace" => new CodebookMethod(start, s.GraceRadius),
-        "naive-consolidation" => new ConsolidationMethod(start, clean, new ConsolidationOptions { Steps = s.NaiveSteps, LearningRate = s.NaiveLearningRate, AnchorCoefficient = s.NaiveAnchor, PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null, PseudoBatch = s.PseudoBatch }, s.Every,
+        "naive-consolidation" => new ConsolidationMethod(start, clean, Naive(s), s.Every,
             s.Gates("naive-consolidation") && shiftSlice is not null ? new ShiftGate(shiftSlice) : null, s.LearnsFromTraffic("naive-consolidation"),
             s.NaiveCleanLimit > 0 ? new CleanLimit(start, slices.Validation, s.NaiveCleanLimit, s.Shares()) : null),
         "retraining" => new RetrainingMethod(start, s.RetrainLimit > 0 && s.RetrainLimit < clean.Count ? clean.Take(s.RetrainLimit) : clean,
@@ -68,6 +68,7 @@ public static class LifelongMethods
             AnchorToPrevious = s.AnchorPrevious,
             ShiftGate = s.Gates("memory-consolidation") && shiftSlice is not null ? new ShiftGate(shiftSlice) : null,
             PseudoLabelConfidence = s.LearnsFromTraffic("memory-consolidation"),
+            Alternative = s.AlternativeRecipe == "naive" ? new ConsolidationRecipe("naive", Naive(s), AnchorToPrevious: true) : null,
             Consolidation = new ConsolidationOptions
             {
                 Steps = s.ConsolidationSteps,
@@ -83,5 +84,15 @@ public static class LifelongMethods
             },
         }),
         _ => throw new ArgumentException($"Unknown method '{name}'. Known: {AllNames}."),
+    };
+
+    // naive-consolidation's recipe, which the design may also fold (--alternative-recipe naive): plain fine-tuning, KL to the previous version.
+    private static ConsolidationOptions Naive(LifelongSettings s) => new()
+    {
+        Steps = s.NaiveSteps,
+        LearningRate = s.NaiveLearningRate,
+        AnchorCoefficient = s.NaiveAnchor,
+        PassesOverCorrections = s.NaivePasses > 0 ? s.NaivePasses : null,
+        PseudoBatch = s.PseudoBatch,
     };
 }

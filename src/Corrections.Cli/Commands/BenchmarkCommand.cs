@@ -47,6 +47,11 @@ public sealed class BenchmarkCommand : Command<BenchmarkCommand.Settings>
         [DefaultValue(100)]
         public int PlainMaxSteps { get; init; } = 100;
 
+        [CommandOption("--editable-from-plain")]
+        [Description("Make the editable model by Editable Training for this many of the --epochs, from the plain model trained for the rest (the paper's editable fine-tuning; equal epochs still); 0: Editable Training from scratch")]
+        [DefaultValue(0)]
+        public int EditableFromPlain { get; init; }
+
         [CommandOption("--no-ablation")]
         public bool NoAblation { get; init; }
 
@@ -56,6 +61,11 @@ public sealed class BenchmarkCommand : Command<BenchmarkCommand.Settings>
         public string Out { get; init; } = "bench/results";
 
         public bool Ablation => !NoAblation;
+
+        public override ValidationResult Validate() =>
+            EditableFromPlain < 0 || EditableFromPlain > Epochs
+                ? ValidationResult.Error($"--editable-from-plain lies in [0, --epochs ({Epochs})].")
+                : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)

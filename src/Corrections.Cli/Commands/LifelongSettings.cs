@@ -173,6 +173,11 @@ public sealed class LifelongSettings : ComputeSettings
     [DefaultValue(0.0)]
     public double AverageTail { get; init; }
 
+    [CommandOption("--alternative-recipe")]
+    [Description("memory-consolidation: naive, to fold naive-consolidation's recipe (the --naive-* settings) beside the design's at every consolidation and keep the one that does better on the --shift-validation slice (which it needs); none: the design's recipe alone")]
+    [DefaultValue("none")]
+    public string AlternativeRecipe { get; init; } = "none";
+
     [CommandOption("--plain-editor-lr")]
     [Description("plain-editor: the editor learning rate (a plain model learned none)")]
     [DefaultValue(1e-3)]
@@ -295,6 +300,14 @@ public sealed class LifelongSettings : ComputeSettings
         if (PseudoConfidence is <= 0 or >= 1 || PseudoBatch is < 0 or > 512)
         {
             return ValidationResult.Error("--pseudo-confidence lies in (0, 1) and --pseudo-batch in [0, 512].");
+        }
+        if (AlternativeRecipe is not ("none" or "naive"))
+        {
+            return ValidationResult.Error($"--alternative-recipe is naive or none, not '{AlternativeRecipe}'.");
+        }
+        if (AlternativeRecipe == "naive" && !Gates("memory-consolidation"))
+        {
+            return ValidationResult.Error("--alternative-recipe naive is chosen on the shift's slice: give --shift-validation, with memory-consolidation under --shift-gate.");
         }
         return RadiusScale is <= 0 or > 1 ? ValidationResult.Error("--radius-scale lies in (0, 1].") : ValidationResult.Success();
     }

@@ -33,6 +33,14 @@ public sealed record LifelongOptions
     /// </summary>
     public bool AnchorToPrevious { get; init; }
 
+    /// <summary>
+    /// A second recipe folded beside the design's at every consolidation; each is held to the clean limit, and the one
+    /// whose weights do best on the <see cref="ShiftGate"/>'s slice goes on (ties: the design's). No recipe won every
+    /// shift: the design's did on blur and rotation, naive's plain fine-tuning at 1e-3 on noise (bench/README.md,
+    /// sixth round), so the stream's own shifted data choose. Needs the shift gate; null: the design's recipe alone.
+    /// </summary>
+    public ConsolidationRecipe? Alternative { get; init; }
+
     /// <summary>A consolidation is refused when it costs more than this on the clean validation set, against the start.</summary>
     public double CleanLimitPp { get; init; } = 0.3;
 

@@ -43,6 +43,14 @@ public sealed class ShiftGate(LabeledImages slice)
         return true;
     }
 
+    /// <summary>Which of <paramref name="candidates"/> does best on the slice (the first of equals); it still has to pass <see cref="Admit"/>.</summary>
+    public int Best(IReadOnlyList<EditableModel> candidates)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(candidates.Count);
+        var errors = candidates.Select(Error).ToList();
+        return errors.IndexOf(errors.Min());
+    }
+
     private double Error(EditableModel model)
     {
         using var scope = NewDisposeScope();

@@ -25,6 +25,8 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
     private readonly LifelongOptions _options;
     private readonly ObservedTraffic? _traffic;
     private int _pending;
+    private readonly Dictionary<string, int> _chosen = [];
+    private readonly Dictionary<string, string> _settings;
 
     /// <summary>
     /// <paramref name="clean"/> training data is mixed into every consolidation; <paramref name="reference"/> inputs
@@ -41,9 +43,13 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
         }
         _all = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
         _trained = new CorrectionSet([.. start.Architecture.InputShape.Select(d => (int)d)]);
+        if (options.Alternative is not null && options.ShiftGate is null)
+        {
+            throw new ArgumentException("An alternative consolidation recipe is chosen on the shift gate's slice: give the design a shift gate.", nameof(options));
+        }
         _cleanLimit = new CleanLimit(_start, validation, options.CleanLimitPp, options.InterpolationShares);
         _traffic = options.PseudoLabelConfidence is double confidence ? new ObservedTraffic(confidence) : null;
-        Settings = new Dictionary<string, string>
+        _settings = new Dictionary<string, string>
         {
             ["key_stage"] = start.Architecture.Stages[_model.Memory!.KeyStage].Name,
             ["radius_scale"] = options.Memory.RadiusScale.ToString(CultureInfo.InvariantCulture),
@@ -62,6 +68,7 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
             ["hold_out_every"] = options.HoldOutEvery.ToString(CultureInfo.InvariantCulture),
             ["correction_noise"] = options.Consolidation.CorrectionNoise.ToString(CultureInfo.InvariantCulture),
             ["average_tail"] = options.Consolidation.AverageTail.ToString(CultureInfo.InvariantCulture),
+            ["alternative_recipe"] = options.Alternative is { } a ? $"{a.Name}: {(a.Consolidation.Editable ? "editable" : "plain")} fine-tuning, lr {a.Consolidation.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}, {a.Consolidation.PassesOverCorrections?.ToString(CultureInfo.InvariantCulture) ?? "no"} passes, at most {a.Consolidation.Steps} steps, KL to the {(a.AnchorToPrevious ? "previous" : "start")} version × {a.Consolidation.AnchorCoefficient.ToString(CultureInfo.InvariantCulture)}" : "none",
             ["shift_gate"] = options.ShiftGate?.Slice.Count.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["pseudo_label_confidence"] = options.PseudoLabelConfidence?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["pseudo_batch"] = options.PseudoLabelConfidence is null ? "none" : options.Consolidation.PseudoBatch.ToString(CultureInfo.InvariantCulture),
@@ -70,13 +77,21 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
 
     public string Name => "memory-consolidation";
 
-    public IReadOnlyDictionary<string, string> Settings { get; }
+    /// <summary>The settings, and what the stream made of them so far: consolidations admitted (by recipe), part of the way, refused.</summary>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(_settings)
+    {
+        ["consolidations"] = Consolidations.ToString(CultureInfo.InvariantCulture),
+        ["consolidations_by_recipe"] = string.Join(", ", _chosen.Select(c => $"{c.Key} {c.Value}")),
+        ["part_way_admissions"] = Interpolated.ToString(CultureInfo.InvariantCulture),
+        ["refused"] = Refused.ToString(CultureInfo.InvariantCulture),
+        ["refused_on_shift"] = RefusedOnShift.ToString(CultureInfo.InvariantCulture),
+    };
 
     public int Consolidations { get; private set; }
 
     public int Refused { get; private set; }
 
-    /// <summary>Consolidations admitted part of the way (<see cref="LifelongOptions.InterpolationShares"/>).</summary>
+    /// <summary>Versions admitted part of the way (<see cref="LifelongOptions.InterpolationShares"/>), of every recipe folded.</summary>
     public int Interpolated => _cleanLimit.PartWay;
 
     /// <summary>
@@ -84,6 +99,9 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
     /// or on the <see cref="LifelongOptions.ShiftGate"/>'s slice.
     /// </summary>
     public int RefusedOnShift { get; private set; }
+
+    /// <summary>Admitted consolidations by the recipe that made them (<see cref="LifelongOptions.Alternative"/>).</summary>
+    public IReadOnlyDictionary<string, int> Chosen => _chosen;
 
     public int MemoryEntries => _model.Memory?.Count ?? 0;
 
@@ -133,14 +151,28 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
         // confident answers on a new distribution are often confidently wrong, and would teach it its own mistakes.
         using var pseudo = Consolidations > 0 ? _traffic?.Labelled(_model, _clean.ClassNames) : null;
         var from = _options.FromStart ? _start : _model;
-        var folded = Training.Consolidation.Fold(from, _all, _clean, _options.AnchorToPrevious ? _model : _start, _reference,
-            _options.Consolidation with { Seed = _options.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained, pseudo);
-        var (keyStage, radiusScale) = (folded.Memory!.KeyStage, folded.Memory.RadiusScale);
-        if (_cleanLimit.Admit(from, folded, partial => Training.Folding.Remember(partial, _all, _reference, keyStage, radiusScale)) is not { } candidate)
+        var admitted = new List<(string Recipe, EditableModel Model)>();
+        foreach (var recipe in Recipes())
+        {
+            var folded = Training.Consolidation.Fold(from, _all, _clean, recipe.AnchorToPrevious ? _model : _start, _reference,
+                recipe.Consolidation with { Seed = recipe.Consolidation.Seed + Consolidations + Refused }, _options.Memory, _trained, pseudo);
+            var (keyStage, radiusScale) = (folded.Memory!.KeyStage, folded.Memory.RadiusScale);
+            if (_cleanLimit.Admit(from, folded, partial => Training.Folding.Remember(partial, _all, _reference, keyStage, radiusScale)) is { } within)
+            {
+                admitted.Add((recipe.Name, within));
+            }
+        }
+        if (admitted.Count == 0)
         {
             Refused++;
             return;
         }
+        var best = admitted.Count == 1 ? 0 : _options.ShiftGate!.Best([.. admitted.Select(a => a.Model)]);
+        foreach (var (_, other) in admitted.Where((_, i) => i != best))
+        {
+            other.Dispose();
+        }
+        var (chosen, candidate) = admitted[best];
         var shiftValidation = _all.Select(_heldOut.Where(i => i < _weightsSince));
         if (Metrics.HeldShareByWeights(candidate, shiftValidation) < Metrics.HeldShareByWeights(_model, shiftValidation)
             || _options.ShiftGate?.Admit(candidate, _model) == false)
@@ -151,8 +183,19 @@ public sealed class MemoryConsolidationMethod : ICorrectionMethod, IRemembers, I
             return;
         }
         Consolidations++;
+        _chosen[chosen] = _chosen.GetValueOrDefault(chosen) + 1;
         _weightsSince = _all.Count;
         _model.Dispose();
         _model = candidate;
+    }
+
+    // The design's recipe first (it wins ties), then the alternative, if any.
+    private IEnumerable<ConsolidationRecipe> Recipes()
+    {
+        yield return new ConsolidationRecipe("design", _options.Consolidation, _options.AnchorToPrevious);
+        if (_options.Alternative is { } alternative)
+        {
+            yield return alternative;
+        }
     }
 }
